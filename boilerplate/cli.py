@@ -1,0 +1,47 @@
+"""The ``boilerplate`` command: wires the subcommands in :mod:`boilerplate.commands` together.
+
+Each subcommand module has ``register(subparsers)``, which adds its parser and sets
+``func(args) -> int``. A :class:`BoilerplateError` becomes a one-line message and exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from .errors import BoilerplateError
+
+SUBCOMMANDS = ("classify", "train", "evaluate", "label", "report")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="boilerplate",
+        description="Label the blocks of web-page text as body, caption, embed, ad or ticker.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in SUBCOMMANDS:
+        module = importlib.import_module(f"boilerplate.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except BoilerplateError as exc:
+        print(f"boilerplate {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"boilerplate {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
