@@ -108,6 +108,28 @@ class Document:
             prev = b
         return "".join(parts)
 
+    def _repr_html_(self) -> str:
+        """The page coloured by label, with scores and a legend (what Jupyter shows)."""
+        from .display import document_html
+
+        return document_html(self)
+
+    def to_pandas(self, features: bool = False) -> Any:
+        """One row per block as a pandas DataFrame; see :func:`boilerplate.frames.to_pandas`."""
+        from .frames import to_pandas
+
+        return to_pandas([self], features=features)
+
+    def explain(self, i: int, top_k: int | None = 10) -> Any:
+        """The features that pushed block ``i``'s decision; see :func:`boilerplate.explain.explain_block`.
+
+        Uses the model that classified the document (``meta["model"]``), else the default one.
+        """
+        from .explain import explain_block
+        from .frames import _model_for
+
+        return explain_block(_model_for(self, None), self.text, self.blocks, i, top_k=top_k)
+
     def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
         """A JSON-ready record: id, url, blocks (offsets, label, scores) and the body text."""
         out: dict[str, Any] = {}

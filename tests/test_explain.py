@@ -1,0 +1,94 @@
+"""Occlusion explanations: which features pushed a block's decision, and by how much."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from boilerplate.document import Block, Document
+from boilerplate.errors import InputError, ModelError
+from boilerplate.explain import explain_block
+
+
+class LinearModel:
+    """A softmax over two classes driven by known weights, so contributions can be checked by hand."""
+
+    classes_ = ["body", "ad"]
+    feature_names_ = ["n_words", "has_buy", "noise"]
+    feature_medians_ = np.array([5.0, 0.0, 3.0])
+    weights = np.array([0.4, -3.0, 0.0])
+
+    def __init__(self):
+        self.calls = 0
+
+    def featurize(self, text, blocks):
+        return np.array(
+            [[len(b.text.split()), float("buy" in b.text.lower()), 7.0] for b in blocks], dtype=float
+        )
+
+    def predict_proba(self, X):
+        self.calls += 1
+        z = (X - self.feature_medians_) @ self.weights
+        p = 1 / (1 + np.exp(-z))
+        return np.c_[p, 1 - p]
+
+
+def page(model=None):
+    text = "One two three four five six seven eight nine ten\n\nBuy now"
+    blocks = [Block(0, 49, text[:49], "body"), Block(51, 58, "Buy now", "ad")]
+    return Document(text, blocks, meta={"model": model} if model else {})
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_contributions_are_the_drop_in_probability_at_the_median():
+    model = LinearModel()
+    ex = page(model).explain(1)
+    assert ex.label == "ad"
+    p_ad = 1 - sigmoid(0.4 * (2 - 5) - 3.0)
+    assert ex.probability == pytest.approx(p_ad)
+    by_name = {r.feature: r for r in ex.rows}
+    assert by_name["has_buy"].value == 1.0 and by_name["has_buy"].reference == 0.0
+    assert by_name["has_buy"].contribution == pytest.approx(p_ad - (1 - sigmoid(0.4 * (2 - 5))))
+    assert by_name["n_words"].contribution == pytest.approx(p_ad - (1 - sigmoid(-3.0)))
+    assert by_name["noise"].contribution == 0.0
+    assert [r.feature for r in ex.rows] == ["has_buy", "n_words", "noise"]  # by |contribution|
+    assert model.calls == 1  # all perturbations scored in one call
+
+
+def test_top_k_label_and_negative_index():
+    model = LinearModel()
+    ex = page(model).explain(-2, top_k=1)
+    assert ex.block == 0 and ex.label == "body" and len(ex.rows) == 1
+    assert ex.rows[0].feature == "n_words" and ex.rows[0].contribution > 0
+    other = explain_block(model, page().text, page().blocks, 0, label="ad", top_k=None)
+    assert other.label == "ad" and len(other.rows) == 3
+    assert other.rows[0].contribution == pytest.approx(-ex.rows[0].contribution)
+
+
+def test_readable_string_and_tables():
+    ex = page(LinearModel()).explain(1)
+    s = str(ex)
+    assert s.splitlines()[0].startswith("block 1 -> ad (p=")
+    assert "has_buy" in s and "contribution" in s
+    assert "<table" in ex._repr_html_()
+    pd = pytest.importorskip("pandas")
+    df = ex.to_pandas()
+    assert isinstance(df, pd.DataFrame)
+    assert df.columns.tolist() == ["feature", "value", "reference", "contribution"]
+    assert df["feature"].iloc[0] == "has_buy"
+
+
+def test_bad_index_label_and_model_are_clear_errors():
+    d = page(LinearModel())
+    with pytest.raises(InputError, match="out of range"):
+        d.explain(2)
+    with pytest.raises(InputError, match="unknown label"):
+        explain_block(LinearModel(), d.text, d.blocks, 0, label="nope")
+
+    class NoMedians(LinearModel):
+        feature_medians_ = None
+
+    with pytest.raises(ModelError, match="feature_medians_"):
+        explain_block(NoMedians(), d.text, d.blocks, 0)
