@@ -117,7 +117,8 @@ def explain_block(
     ``label`` is the class whose probability is explained (default: the predicted one);
     ``top_k`` limits the rows to the strongest features (``None``: every feature).
     The model needs ``featurize``, ``feature_names_``, ``feature_medians_``, ``classes_`` and a
-    way to score a feature matrix (``predict_proba_features(X)``, else ``predict_proba(X)``).
+    way to score a feature matrix: ``_proba_from_features(X, page_sizes)`` (page-level, as
+    :class:`~boilerplate.model.BlockClassifier` has) or ``predict_proba_features(X)`` (row-wise).
     """
     n = len(blocks)
     if not isinstance(i, (int, np.integer)) or not -n <= i < n:
@@ -128,12 +129,9 @@ def explain_block(
     medians = np.asarray(medians if medians is not None else [], dtype=float)
     if medians.shape != (len(names),):
         raise ModelError("the model has no feature_medians_ matching its feature_names_; retrain it")
-    x = np.asarray(model.featurize(text, list(blocks)), dtype=float)[i]
-    # Row 0 is the block as it is; row 1 + j has feature j set to its reference value.
-    rows = np.repeat(x[None, :], len(names) + 1, axis=0)
-    idx = np.arange(len(names))
-    rows[idx + 1, idx] = medians
-    proba = np.asarray(_predict_proba(model, rows), dtype=float)
+    X = np.asarray(model.featurize(text, list(blocks)), dtype=float)
+    x = X[i]
+    proba = _perturbed_proba(model, X, i, medians)
     classes = [str(c) for c in model.classes_]
     if label is None:
         c = int(np.argmax(proba[0]))
@@ -155,10 +153,36 @@ def explain_block(
     )
 
 
-def _predict_proba(model: Any, X: np.ndarray) -> np.ndarray:
-    """Score a feature matrix with whichever matrix-level method the model has."""
-    for method in ("predict_proba_features", "predict_proba_matrix", "predict_proba"):
-        fn = getattr(model, method, None)
-        if fn is not None:
-            return fn(X)
-    raise ModelError(f"{type(model).__name__} cannot score a feature matrix, so it cannot be explained")
+MAX_ROWS_PER_CALL = 200_000
+"""Rows scored per model call; a huge page's copies are scored in a few calls instead of one."""
+
+
+def _perturbed_proba(model: Any, X: np.ndarray, i: int, medians: np.ndarray) -> np.ndarray:
+    """Probabilities of block ``i``: row 0 as it is, row ``1 + j`` with feature ``j`` at its median.
+
+    A model with a page-level scorer (``_proba_from_features(X, page_sizes)``, whose context
+    stage reads the neighbours' probabilities) scores ``n_features + 1`` copies of the page,
+    each a separate page, with row ``i`` changed; a row-wise model (``predict_proba_features``)
+    scores just the ``n_features + 1`` rows. Either way in one call (a few for huge pages).
+    """
+    n, f = X.shape
+    idx = np.arange(f)
+    page_scorer = getattr(model, "_proba_from_features", None)
+    if page_scorer is None:
+        row_scorer = getattr(model, "predict_proba_features", None)
+        if row_scorer is None:
+            raise ModelError(f"{type(model).__name__} cannot score a feature matrix, so it cannot be explained")
+        rows = np.repeat(X[i][None, :], f + 1, axis=0)
+        rows[idx + 1, idx] = medians
+        return np.asarray(row_scorer(rows), dtype=float)
+    per_call = max(1, MAX_ROWS_PER_CALL // max(n, 1))
+    out = []
+    for first in range(0, f + 1, per_call):
+        copies = np.repeat(X[None, :, :], min(per_call, f + 1 - first), axis=0)  # (copies, n, f)
+        c = np.arange(len(copies))
+        j = first + c - 1  # copy 0 of the first chunk is the unperturbed page
+        ok = j >= 0
+        copies[c[ok], i, j[ok]] = medians[j[ok]]
+        proba = np.asarray(page_scorer(copies.reshape(-1, f), [n] * len(copies)), dtype=float)
+        out.append(proba.reshape(len(copies), n, -1)[:, i, :])
+    return np.vstack(out)

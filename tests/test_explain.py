@@ -25,7 +25,7 @@ class LinearModel:
             [[len(b.text.split()), float("buy" in b.text.lower()), 7.0] for b in blocks], dtype=float
         )
 
-    def predict_proba(self, X):
+    def predict_proba_features(self, X):
         self.calls += 1
         z = (X - self.feature_medians_) @ self.weights
         p = 1 / (1 + np.exp(-z))
@@ -92,3 +92,38 @@ def test_bad_index_label_and_model_are_clear_errors():
 
     with pytest.raises(ModelError, match="feature_medians_"):
         explain_block(NoMedians(), d.text, d.blocks, 0)
+
+
+class ContextModel(LinearModel):
+    """Page-level scoring like BlockClassifier's: a block's score also reads its neighbours' rows."""
+
+    def _proba_from_features(self, X, page_sizes):
+        self.calls += 1
+        z = (X - self.feature_medians_) @ self.weights
+        out = np.empty(len(X))
+        start = 0
+        for size in page_sizes:  # the previous block's first feature, within the page
+            zp = z[start:start + size].copy()
+            prev = np.r_[0.0, X[start:start + size - 1, 0]]
+            out[start:start + size] = zp + 0.3 * prev
+            start += size
+        p = 1 / (1 + np.exp(-out))
+        return np.c_[p, 1 - p]
+
+
+def test_page_level_models_score_whole_page_copies_in_one_call():
+    model = ContextModel()
+    text = "One two three\n\nBuy it now please\n\nfour five six seven"
+    d = Document(text, [Block(0, 13, "One two three"), Block(15, 32, "Buy it now please"),
+                        Block(34, 53, "four five six seven")], meta={"model": model})
+    ex = d.explain(1, top_k=None)
+    assert model.calls == 1
+    X = model.featurize(text, d.blocks)
+    base = model._proba_from_features(X, [3])[1]
+    c = ["body", "ad"].index(ex.label)
+    for r in ex.rows:  # the same as perturbing and re-scoring the page one feature at a time
+        j = model.feature_names_.index(r.feature)
+        Xj = X.copy()
+        Xj[1, j] = model.feature_medians_[j]
+        assert r.contribution == pytest.approx(base[c] - model._proba_from_features(Xj, [3])[1, c])
+    assert ex.probability == pytest.approx(base[c])
