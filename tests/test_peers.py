@@ -7,16 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-try:
-    from boilerplate import peers
-except ImportError:  # the package's core has not landed yet: load the module by path
-    import importlib.util
-    import pathlib
-
-    _spec = importlib.util.spec_from_file_location(
-        "boilerplate_peers", pathlib.Path(__file__).parents[1] / "boilerplate" / "peers.py")
-    peers = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(peers)
+from boilerplate import peers
 
 LONG_EN = (
     "Officials said on Monday that the bridge would stay closed until the end of the month, while "

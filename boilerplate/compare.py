@@ -1,0 +1,346 @@
+"""Score the model and the text-only peers on the same blocks, in one run.
+
+``python -m boilerplate.compare DATA... [--folds 5] [--shape both] [--group-by page|site]
+[--train-extra DATA...] [--no-context] [--json out.json]``
+
+Every page is segmented once (:func:`boilerplate.segment`); each block gets the gold label of the
+span covering most of its characters. The model is scored by cross-validation grouped by page
+(both shapes of a page fall in the same fold, so no page is ever scored by a model that saw it)
+or by site: a fresh, unfitted copy of the default model's estimator is trained on the other folds
+and predicts the held-out one (:func:`boilerplate.evaluate.cross_val_predict_pages`). The peers (:mod:`boilerplate.peers`) need no training and see each
+page's blocks and language. The table gives body precision/recall/F1 for every system and
+per-class F1 for the model.
+
+>>> from boilerplate.pages import LabelledPage
+>>> page = LabelledPage.from_blocks("p", [("Menu", "ad"), ("It rained all day in the city, and the "
+...     "streets were full of water by the evening.", "body")], lang="en")
+>>> rows = score_peers([page], [segment(page.text)])
+>>> rows["baseline"].body
+{'precision': 1.0, 'recall': 1.0, 'f1': 1.0, 'support': 1}
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from sklearn.base import clone
+
+from .api import load_model
+from .document import LABELS, Block
+from .errors import BoilerplateError, InputError, ModelError
+from .evaluate import cross_val_predict_pages, gold_labels
+from .model import BlockClassifier
+from .pages import LabelledPage, read_pages
+from .peers import PEERS
+from .segment import segment
+
+FOLDS_DEFAULT = 5
+SHAPE_DEFAULT = "both"
+GROUP_BY_DEFAULT = "page"
+
+
+# ---------------------------------------------------------------------------------------------
+# Scores
+
+@dataclass
+class SystemScore:
+    """One row of the table: body precision/recall/F1 and, for the model, F1 per class."""
+
+    name: str
+    body: dict[str, float]
+    per_class: dict[str, dict[str, float]] | None = None
+    by_group: dict[str, dict[str, float]] = field(default_factory=dict)
+    seconds: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "body": self.body}
+        if self.per_class is not None:
+            out["per_class"] = self.per_class
+            out["macro_f1"] = _round(np.mean([c["f1"] for c in self.per_class.values() if c["support"]]))
+        if self.by_group:
+            out["body_by_group"] = self.by_group
+        if self.seconds is not None:
+            out["seconds"] = round(self.seconds, 2)
+        return out
+
+
+def binary_scores(gold: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """Precision, recall, F1 (0 where undefined) and support of the positive class.
+
+    >>> binary_scores(np.array([1, 1, 0, 0], bool), np.array([1, 0, 1, 0], bool))
+    {'precision': 0.5, 'recall': 0.5, 'f1': 0.5, 'support': 2}
+    """
+    gold = np.asarray(gold, dtype=bool)
+    pred = np.asarray(pred, dtype=bool)
+    tp = int(np.count_nonzero(gold & pred))
+    fp = int(np.count_nonzero(~gold & pred))
+    fn = int(np.count_nonzero(gold & ~pred))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": _round(p), "recall": _round(r), "f1": _round(f), "support": tp + fn}
+
+
+def _round(x: float) -> float:
+    return round(float(x), 4)
+
+
+def _by_group(gold: np.ndarray, pred: np.ndarray, groups: np.ndarray) -> dict[str, dict[str, float]]:
+    """Body scores within each group (here: each page shape)."""
+    return {str(g): binary_scores(gold[groups == g], pred[groups == g]) for g in np.unique(groups)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The systems
+
+def page_shape(page: LabelledPage) -> str:
+    """``"wet"`` for the one-line-per-block copy of a page (id ending ``#wet``), else ``"paragraph"``.
+
+    >>> page_shape(LabelledPage("a#wet", "", [])), page_shape(LabelledPage("a", "", []))
+    ('wet', 'paragraph')
+    """
+    return "wet" if page.id.endswith("#wet") else "paragraph"
+
+
+def page_gold(page: LabelledPage, blocks: Sequence[Block]) -> np.ndarray:
+    """Each block's gold label (``""`` where no gold span covers it), as training and evaluation see it.
+
+    >>> page = LabelledPage.from_blocks("p", [("Title", "body"), ("Foto: AFP", "caption")])
+    >>> page_gold(page, segment(page.text)).tolist()
+    ['body', 'caption']
+    """
+    return gold_labels(page, [(b.start, b.end) for b in blocks])
+
+
+def peer_predictions(
+    pages: Sequence[LabelledPage],
+    blocks: Sequence[Sequence[Block]],
+    peers: dict[str, Callable[..., np.ndarray]] | None = None,
+) -> dict[str, tuple[np.ndarray, float]]:
+    """Each peer's body verdict for every block of ``pages`` (concatenated) and the seconds it took.
+
+    ``blocks[i]`` segments ``pages[i]``; a peer sees one page's block texts and language at a time.
+    """
+    out: dict[str, tuple[np.ndarray, float]] = {}
+    for name, peer in (PEERS if peers is None else peers).items():
+        t0 = time.perf_counter()
+        parts = [peer([b.text for b in bs], p.lang) for p, bs in zip(pages, blocks)]
+        out[name] = (np.concatenate(parts) if parts else np.zeros(0, dtype=bool), time.perf_counter() - t0)
+    return out
+
+
+def score_peers(
+    pages: Sequence[LabelledPage],
+    blocks: Sequence[Sequence[Block]],
+    peers: dict[str, Callable[..., np.ndarray]] | None = None,
+) -> dict[str, SystemScore]:
+    """Body scores of each peer over the labelled blocks of ``pages``."""
+    gold = np.concatenate([page_gold(p, bs) for p, bs in zip(pages, blocks)])
+    scored = gold != ""
+    return {name: score_system(name, gold[scored], pred[scored], seconds=seconds)
+            for name, (pred, seconds) in peer_predictions(pages, blocks, peers).items()}
+
+
+def score_system(
+    name: str, gold: np.ndarray, pred: np.ndarray, shapes: np.ndarray | None = None,
+    seconds: float | None = None,
+) -> SystemScore:
+    """Scores of one system: ``pred`` is a label per block (the model) or a body verdict (a peer).
+
+    Labels get per-class scores too; booleans only body scores.
+    """
+    per_class = None
+    if pred.dtype == bool:
+        pred_body = pred
+    else:
+        per_class = {lab: binary_scores(gold == lab, pred == lab) for lab in LABELS}
+        pred_body = pred == "body"
+    gold_body = gold == "body"
+    return SystemScore(name, binary_scores(gold_body, pred_body), per_class=per_class, seconds=seconds,
+                       by_group=_by_group(gold_body, pred_body, shapes) if shapes is not None else {})
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+def compare(
+    data: Sequence[str | os.PathLike],
+    *,
+    folds: int = FOLDS_DEFAULT,
+    shape: str = SHAPE_DEFAULT,
+    group_by: str = GROUP_BY_DEFAULT,
+    extra_train: Sequence[str | os.PathLike] = (),
+    model_path: str | None = None,
+    no_context: bool = False,
+    peers: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run the comparison and return the report (what ``--json`` writes).
+
+    The model's rows come from :func:`boilerplate.evaluate.cross_val_predict_pages` (grouped
+    folds, ``extra_train`` pages in every training fold and never scored); the peers are scored on
+    exactly the blocks it scored (same pages, same segmentation, blocks with a gold label).
+    """
+    t_start = time.perf_counter()
+    pages = read_pages(list(data), shape=shape)  # type: ignore[arg-type]
+    train_only = read_pages(list(extra_train), shape=shape) if extra_train else []  # type: ignore[arg-type]
+    blocks = [segment(p.text) for p in pages]
+    offsets = np.cumsum([0] + [len(bs) for bs in blocks])
+    chosen = {k: PEERS[k] for k in (peers if peers is not None else PEERS)}
+
+    base = _estimator(model_path)
+    rows: list[SystemScore] = []
+    index = gold = shapes = None
+    for name, params in _model_variants(base, no_context):
+        t0 = time.perf_counter()
+        tell = (lambda k, n, name=name: progress(f"{name}: fold {k}/{n} done")) if progress else None
+        preds = cross_val_predict_pages(clone(base).set_params(**params), pages, folds=folds, group_by=group_by,
+                                        extra_train=train_only, progress=tell)
+        if index is None:  # the blocks every system is scored on
+            index = offsets[preds.page_index] + preds.block_index
+            gold = preds.gold
+            shapes = np.array([page_shape(pages[i]) for i in preds.page_index])
+        rows.append(score_system(name, gold, preds.pred, shapes, time.perf_counter() - t0))
+    if progress:
+        progress(f"peers: {', '.join(chosen)}")
+    peer_rows = [score_system(name, gold, pred[index], shapes, seconds)
+                 for name, (pred, seconds) in peer_predictions(pages, blocks, chosen).items()]
+    rows.extend(peer_rows)
+
+    best_peer = max(peer_rows, key=lambda r: r.body["f1"]) if peer_rows else None
+    return {
+        "data": [str(d) for d in data],
+        "extra_train": [str(d) for d in extra_train],
+        "shape": shape,
+        "folds": folds,
+        "group_by": group_by,
+        "pages": len(pages),
+        "groups": len({p.id.split("#", 1)[0] for p in pages}),
+        "blocks": int(len(gold)),
+        "unlabelled_blocks": int(offsets[-1] - len(gold)),
+        "gold_counts": {lab: int(np.count_nonzero(gold == lab)) for lab in LABELS},
+        "systems": [r.to_dict() for r in rows],
+        "best_peer": best_peer.name if best_peer else None,
+        "margin_over_best_peer": _round(rows[0].body["f1"] - best_peer.body["f1"]) if best_peer else None,
+        "seconds": round(time.perf_counter() - t_start, 1),
+    }
+
+
+def _model_variants(model: Any, no_context: bool) -> list[tuple[str, dict[str, Any]]]:
+    variants: list[tuple[str, dict[str, Any]]] = [("model", {})]
+    if no_context:
+        if "context" not in model.get_params():
+            raise InputError("--no-context: this model's estimator has no 'context' parameter")
+        variants.append(("model, no context", {"context": False}))
+    return variants
+
+
+def _estimator(model_path: str | None) -> Any:
+    """An unfitted estimator with the parameters of the model at ``model_path`` (default: bundled).
+
+    Falls back to ``BlockClassifier()`` when there is no bundled model yet.
+    """
+    try:
+        model = load_model(model_path)
+    except ModelError:
+        if model_path is not None:
+            raise
+        return BlockClassifier()
+    return clone(model)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+def format_table(report: dict[str, Any]) -> str:
+    """The report as a plain-text table (body P/R/F1 per system; F1 per class for the model).
+
+    >>> print(format_table({"pages": 2, "groups": 1, "blocks": 3, "folds": 5, "shape": "both", "systems": [
+    ...     {"name": "baseline", "body": {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2}}]}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    2 pages (1 groups), 3 blocks, shape both, 5-fold grouped cross-validation for the model
+    system     body P  body R  body F1  F1 paragraph  F1 wet
+    baseline   1.000   0.500   0.667    -             -
+    """
+    systems = report["systems"]
+    head = (f"{report['pages']} pages ({report['groups']} groups), {report['blocks']} blocks, "
+            f"shape {report['shape']}, {report['folds']}-fold grouped cross-validation for the model")
+    width = max([len(s["name"]) for s in systems] + [6]) + 2
+    lines = [head, f"{'system':<{width}} body P  body R  body F1  F1 paragraph  F1 wet"]
+    for s in systems:
+        b = s["body"]
+        by = s.get("body_by_group", {})
+        para = f"{by['paragraph']['f1']:.3f}" if "paragraph" in by else "-"
+        wet = f"{by['wet']['f1']:.3f}" if "wet" in by else "-"
+        lines.append(f"{s['name']:<{width}} {b['precision']:.3f}   {b['recall']:.3f}   {b['f1']:.3f}    "
+                     f"{para:<13} {wet}")
+    for s in systems:
+        if "per_class" not in s:
+            continue
+        lines.append("")
+        lines.append(f"{s['name']}: F1 per class (support)   macro-F1 {s['macro_f1']:.3f}")
+        lines.append("  ".join(f"{lab} {c['f1']:.3f} ({c['support']})" for lab, c in s["per_class"].items()))
+    if report.get("margin_over_best_peer") is not None:
+        lines.append("")
+        lines.append(f"model minus best peer ({report['best_peer']}): body F1 {report['margin_over_best_peer']:+.3f}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m boilerplate.compare",
+        description="Score the model (grouped cross-validation) and the text-only peers (jusText, C4, "
+                    "Gopher, a 10-word baseline) on the same blocks of labelled pages.",
+    )
+    parser.add_argument("data", nargs="+", help="labelled pages to score (JSONL, hand form, or directories)")
+    parser.add_argument("--folds", type=int, default=FOLDS_DEFAULT, help="cross-validation folds (default %(default)s)")
+    parser.add_argument("--shape", choices=["both", "paragraph", "wet", "as-is"], default=SHAPE_DEFAULT,
+                        help="how block-list pages are joined into text (default %(default)s)")
+    parser.add_argument("--train-extra", nargs="*", default=[], metavar="DATA",
+                        help="labelled pages added to every training fold, never scored")
+    parser.add_argument("--model", default=None, help="model whose parameters are cross-validated (default: bundled)")
+    parser.add_argument("--no-context", action="store_true",
+                        help="also score the model with context=False (the context stage's gain)")
+    parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated peers (default %(default)s)")
+    parser.add_argument("--group-by", choices=["page", "site"], default=GROUP_BY_DEFAULT,
+                        help="cross-validation groups: a page with its two shapes, or a whole site (default %(default)s)")
+    parser.add_argument("--json", metavar="PATH", help="also write the report as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    peers = [p for p in args.peers.split(",") if p]
+    unknown = [p for p in peers if p not in PEERS]
+    try:
+        if unknown:
+            raise InputError(f"--peers: unknown peer {unknown[0]!r} (choose from {', '.join(PEERS)})")
+        if args.folds < 2:
+            raise InputError(f"--folds must be at least 2, got {args.folds}")
+        report = compare(
+            args.data, folds=args.folds, shape=args.shape, extra_train=args.train_extra, model_path=args.model,
+            no_context=args.no_context, peers=peers, group_by=args.group_by,
+            progress=None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True)),
+        )
+    except BoilerplateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_table(report))
+    if args.json:
+        path = Path(args.json)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Smoke tests of ``python -m boilerplate.bench`` and ``python -m boilerplate.compare`` on a tiny
+corpus with a tiny model: the reports have every figure they promise. Nothing here is timed."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from boilerplate import BlockClassifier, bench, compare
+from boilerplate.pages import LabelledPage
+
+PARAGRAPHS = [
+    "The council voted on Tuesday to keep the old library open for another five years, after a "
+    "campaign that brought hundreds of residents to its meetings over the summer.",
+    "Supporters said that the building is one of the few places in the town where people of all "
+    "ages can meet without paying, and that closing it would hurt the poorest families most.",
+    "The decision still has to be confirmed by the regional government, which pays for most of the "
+    "repairs, but officials said they expected no objection to the plan from the ministry.",
+]
+
+
+def _blocks(i: int) -> list[tuple[str, str]]:
+    return [
+        ("Home | News | Sport | Weather", "ad"),
+        (f"Library number {i} stays open", "body"),
+        (PARAGRAPHS[i % 3], "body"),
+        (f"The library in 2019. Foto: Agentur {i}", "caption"),
+        (PARAGRAPHS[(i + 1) % 3], "body"),
+        (f"12:{10 + i} Fire in the harbour district", "ticker"),
+        (f"11:{20 + i} Train strike ends after two days", "ticker"),
+        ("Anzeige", "ad"),
+        ("Share on Facebook", "ad"),
+    ]
+
+
+def _page(i: int) -> LabelledPage:
+    return LabelledPage.from_blocks(f"page-{i}", _blocks(i), sep="\n\n", lang="en")
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Eight pages in the blocks shape (read in both shapes: 16 pages, 8 groups)."""
+    path = tmp_path_factory.mktemp("data") / "pages.jsonl"
+    records = [{"id": f"page-{i}", "lang": "en", "blocks": [{"text": t, "label": lab} for t, lab in _blocks(i)]}
+               for i in range(8)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "tiny.joblib"
+    BlockClassifier(max_iter=10, context=False, min_samples_leaf=2).fit([_page(i) for i in range(8)]).save(path)
+    return path
+
+
+def test_corpus_is_deterministic_and_large_enough(corpus_file: Path) -> None:
+    a = bench.build_corpus([corpus_file], 0.01)
+    b = bench.build_corpus([corpus_file], 0.01)
+    assert a.texts == b.texts and a.nbytes == b.nbytes >= 10_000
+    assert sum(len(t.encode()) for t in a.texts) == a.nbytes
+    assert a.langs[0] == "en"
+
+
+def test_bench_reports_every_section(corpus_file: Path, model_file: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    rc = bench.main(["--mb", "0.02", "--runs", "1", "--sizes", "0.005,0.05", "--data", str(corpus_file),
+                     "--pages", str(tmp_path / "absent.jsonl"), "--model", str(model_file), "--json", str(out),
+                     "--quiet"])
+    assert rc == 0
+    report = json.loads(out.read_text())
+    sections = report["sections"]
+    assert set(sections) == {"throughput", "justext", "linearity"}
+    assert sections["throughput"]["mb_per_s"] > 0 and sections["throughput"]["pages_per_s"] > 0
+    assert sections["throughput"]["blocks"] > 0
+    assert sections["justext"]["ours_over_justext"] > 0
+    lin = sections["linearity"]
+    assert lin["size_factor"] == pytest.approx(10, rel=0.1)
+    assert lin["time_ratio"] > 0 and lin["time_ratio_one_line"] > 0
+    assert report["corpus"]["mb"] >= 0.02
+    printed = capsys.readouterr().out
+    assert "MB/s" in printed and "jusText" in printed
+
+    # a later run shows its headline figures next to this one's
+    rc = bench.main(["--mb", "0.02", "--runs", "1", "--sections", "throughput", "--data", str(corpus_file),
+                     "--pages", str(tmp_path / "absent.jsonl"), "--model", str(model_file),
+                     "--compare-to", str(out), "--quiet"])
+    assert rc == 0
+    assert "vs earlier run" in capsys.readouterr().out
+
+
+def test_bench_rejects_bad_arguments(corpus_file: Path, model_file: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["--mb", "0.01", "--data", str(corpus_file), "--model", str(model_file), "--quiet"]
+    assert bench.main(["--sections", "nope", *common]) == 2
+    assert "unknown section 'nope'" in capsys.readouterr().err
+    assert bench.main(["--data", str(tmp_path / "no"), "--pages", str(tmp_path / "none"), "--quiet"]) == 2
+    assert "no pages" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        bench.main(["--sizes", "10,1", *common])
+
+
+def test_compare_scores_the_model_and_every_peer(corpus_file: Path, model_file: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "compare.json"
+    rc = compare.main([str(corpus_file), "--folds", "2", "--model", str(model_file), "--json", str(out),
+                       "--quiet"])
+    assert rc == 0
+    report = json.loads(out.read_text())
+    names = [s["name"] for s in report["systems"]]
+    assert names == ["model", "justext", "c4", "gopher", "baseline"]
+    assert report["pages"] == 16 and report["groups"] == 8  # both shapes, grouped by page
+    assert report["gold_counts"]["ticker"] == 32 and report["unlabelled_blocks"] == 0
+    model = report["systems"][0]
+    assert set(model["per_class"]) == {"body", "caption", "embed", "ad", "ticker"}
+    assert model["body"]["support"] == 16 * 3
+    for s in report["systems"]:
+        assert 0 <= s["body"]["f1"] <= 1
+        assert set(s["body_by_group"]) == {"paragraph", "wet"}
+    printed = capsys.readouterr().out
+    assert "body F1" in printed and "justext" in printed and "F1 per class" in printed
+
+
+def test_compare_no_context_adds_a_row_for_the_ablation(corpus_file: Path, model_file: Path) -> None:
+    report = compare.compare([corpus_file], folds=2, model_path=str(model_file), no_context=True, peers=["baseline"])
+    assert [s["name"] for s in report["systems"]] == ["model", "model, no context", "baseline"]
+
+
+def test_peers_are_scored_on_the_model_blocks(corpus_file: Path) -> None:
+    from boilerplate.pages import read_pages
+    from boilerplate.segment import segment
+
+    pages = read_pages(corpus_file, shape="both")
+    scores = compare.score_peers(pages, [segment(p.text) for p in pages], {"baseline": compare.PEERS["baseline"]})
+    # every page has two long paragraphs ending in a full stop, and the rest is short: baseline is exact there
+    assert scores["baseline"].body["recall"] == pytest.approx(2 / 3, abs=1e-3)
+    assert scores["baseline"].body["precision"] == 1.0
+
+
+def test_compare_rejects_bad_arguments(corpus_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert compare.main([str(corpus_file), "--peers", "justext,nope"]) == 2
+    assert "unknown peer 'nope'" in capsys.readouterr().err
+    assert compare.main([str(corpus_file), "--folds", "1"]) == 2
