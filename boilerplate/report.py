@@ -30,7 +30,8 @@ from .document import LABELS
 
 WORST_DEFAULT = 40
 """Errors listed: the wrong predictions made with the highest confidence."""
-CALIBRATION_BINS = 10
+CALIBRATION_BINS = 15
+"""Bins of the top-class probability (as in :func:`boilerplate.evaluate.expected_calibration_error`)."""
 SNIPPET_CHARS = 200
 
 
@@ -44,6 +45,7 @@ class Evaluation:
     macro_f1: float
     per_class: dict[str, dict[str, float]]
     per_language: list[dict[str, Any]]
+    per_source: list[dict[str, Any]]
     confusion: np.ndarray  # gold rows x predicted columns, LABELS order
     ece: float  # expected calibration error of the top-class probability
     calibration: dict[str, np.ndarray] = field(default_factory=dict)
@@ -55,10 +57,12 @@ def evaluation_tables(
     page_ids: Sequence[Any],
     langs: Sequence[str | None],
     pred: Sequence[str] | None = None,
+    sources: Sequence[str | None] | None = None,
 ) -> Evaluation:
-    """Per-class, per-language and calibration figures for per-block results.
+    """Per-class, per-language (and per-source) and calibration figures for per-block results.
 
-    ``pred`` defaults to the most probable label of each row of ``proba``.
+    ``pred`` defaults to the most probable label of each row of ``proba``; a missing language
+    or source (None or '') is shown as 'unknown'.
     """
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
@@ -78,19 +82,10 @@ def evaluation_tables(
     present = s > 0
     macro_f1 = float(f[present].mean()) if present.any() else 0.0
 
-    per_language = []
-    for lang in np.unique(lang_a):
-        m = lang_a == lang
-        lp, lr, lf, ls = precision_recall_fscore_support(
-            gold_a[m], pred_a[m], labels=list(LABELS), zero_division=0
-        )
-        per_language.append({
-            "lang": lang, "pages": int(len(np.unique(page_a[m]))), "blocks": int(m.sum()),
-            "accuracy": float((gold_a[m] == pred_a[m]).mean()),
-            "macro_f1": float(lf[ls > 0].mean()) if (ls > 0).any() else 0.0,
-            "body_precision": float(lp[0]), "body_recall": float(lr[0]), "body_f1": float(lf[0]),
-        })
-    per_language.sort(key=lambda row: (-row["blocks"], row["lang"]))
+    per_language = _per_group(lang_a, gold_a, pred_a, page_a)
+    source_a = np.array(["unknown"] * len(gold_a) if sources is None else [s or "unknown" for s in sources],
+                        dtype=object)
+    per_source = _per_group(source_a, gold_a, pred_a, page_a)
 
     top = proba.max(axis=1)
     correct = gold_a == pred_a
@@ -112,10 +107,29 @@ def evaluation_tables(
         macro_f1=macro_f1,
         per_class=per_class,
         per_language=per_language,
+        per_source=per_source,
         confusion=confusion_matrix(gold_a, pred_a, labels=list(LABELS)) if n else np.zeros((5, 5), int),
         ece=ece,
         calibration={"edges": edges, "count": counts, "confidence": mean_conf, "accuracy": mean_acc},
     )
+
+
+def _per_group(keys: np.ndarray, gold: np.ndarray, pred: np.ndarray, page: np.ndarray) -> list[dict[str, Any]]:
+    """Scores for each distinct value of ``keys`` (a language, a source), largest group first."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    rows = []
+    for key in np.unique(keys):
+        m = keys == key
+        p, r, f, s = precision_recall_fscore_support(gold[m], pred[m], labels=list(LABELS), zero_division=0)
+        rows.append({
+            "name": str(key), "pages": int(len(np.unique(page[m]))), "blocks": int(m.sum()),
+            "accuracy": float((gold[m] == pred[m]).mean()),
+            "macro_f1": float(f[s > 0].mean()) if (s > 0).any() else 0.0,
+            "body_precision": float(p[0]), "body_recall": float(r[0]), "body_f1": float(f[0]),
+        })
+    rows.sort(key=lambda row: (-row["blocks"], row["name"]))
+    return rows
 
 
 def build_report(
@@ -126,6 +140,7 @@ def build_report(
     texts: Sequence[str],
     *,
     pred: Sequence[str] | None = None,
+    sources: Sequence[str | None] | None = None,
     title: str = "boilerplate evaluation",
     notes: dict[str, str] | None = None,
     worst: int = WORST_DEFAULT,
@@ -135,7 +150,7 @@ def build_report(
     ``notes`` are shown as a key/value list under the title (model, data, folds, ...).
     """
     proba = np.asarray(proba, dtype=float)
-    ev = evaluation_tables(gold, proba, page_ids, langs, pred)
+    ev = evaluation_tables(gold, proba, page_ids, langs, pred, sources)
     pred_a = np.array(LABELS)[proba.argmax(axis=1)] if pred is None else np.asarray(pred, dtype=object)
     info = dict(notes or {})
     info.setdefault("generated", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
@@ -151,7 +166,8 @@ def build_report(
         "<h2>Calibration</h2>",
         _calibration_section(ev, np.asarray(gold, dtype=object), proba),
         "<h2>Per language</h2>",
-        _per_language_table(ev),
+        _group_table(ev.per_language, "language"),
+        *(["<h2>Per source</h2>", _group_table(ev.per_source, "source")] if len(ev.per_source) > 1 else []),
         f"<h2>Worst errors</h2><p class='note'>The {worst} wrong predictions made with the highest "
         "confidence: often label noise in the data, else the model's blind spots.</p>",
         _worst_errors(gold, pred_a, proba, page_ids, langs, texts, worst),
@@ -212,16 +228,16 @@ def _per_class_table(ev: Evaluation) -> str:
             "<p class='note'>Macro F1 averages the classes that occur in the gold labels.</p>")
 
 
-def _per_language_table(ev: Evaluation) -> str:
-    rows = [
-        f"<tr><td class='l'>{_e(r['lang'])}</td><td>{r['pages']:,}</td><td>{r['blocks']:,}</td>"
+def _group_table(rows: list[dict[str, Any]], what: str) -> str:
+    body = [
+        f"<tr><td class='l'>{_e(r['name'])}</td><td>{r['pages']:,}</td><td>{r['blocks']:,}</td>"
         f"<td>{r['accuracy']:.3f}</td><td>{r['macro_f1']:.3f}</td><td>{r['body_precision']:.3f}</td>"
         f"<td>{r['body_recall']:.3f}</td><td>{r['body_f1']:.3f}</td></tr>"
-        for r in ev.per_language
+        for r in rows
     ]
-    return ("<table><tr><th class='l'>language</th><th>pages</th><th>blocks</th><th>accuracy</th>"
+    return (f"<table><tr><th class='l'>{_e(what)}</th><th>pages</th><th>blocks</th><th>accuracy</th>"
             "<th>macro F1</th><th>body P</th><th>body R</th><th>body F1</th></tr>"
-            f"{''.join(rows)}</table>")
+            f"{''.join(body)}</table>")
 
 
 def _confusion_table(cm: np.ndarray) -> str:
@@ -243,7 +259,7 @@ def _confusion_table(cm: np.ndarray) -> str:
 
 def _calibration_section(ev: Evaluation, gold: np.ndarray, proba: np.ndarray) -> str:
     text = (f"<p class='note'>Expected calibration error of the top-class probability: <b>{ev.ece:.3f}</b> "
-            "(0 is perfect). Left: when the model says p, is it right a share p of the time? "
+            f"({CALIBRATION_BINS} bins; 0 is perfect). Left: when the model says p, is it right a share p of the time? "
             "Right: the same for each class against the rest.</p>")
     try:
         png = _calibration_png(ev, gold, proba)
@@ -278,7 +294,7 @@ def _calibration_png(ev: Evaluation, gold: np.ndarray, proba: np.ndarray) -> str
     c = ev.calibration
     centres = (c["edges"][:-1] + c["edges"][1:]) / 2
     ok = c["count"] > 0
-    ax1.bar(centres[ok], c["accuracy"][ok], width=0.09, color="#9cc3e6", edgecolor="#2a5bb8", label="accuracy")
+    ax1.bar(centres[ok], c["accuracy"][ok], width=0.9 / CALIBRATION_BINS, color="#9cc3e6", edgecolor="#2a5bb8", label="accuracy")
     ax1.plot([0, 1], [0, 1], "--", color="#888", label="perfect")
     ax1.plot(c["confidence"][ok], c["accuracy"][ok], "o-", color="#b02a2a", ms=4, label="observed")
     ax1.set(xlim=(0, 1), ylim=(0, 1), xlabel="top-class probability", ylabel="share correct",

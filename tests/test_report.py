@@ -44,7 +44,7 @@ def test_scores_match_hand_counts():
     assert ev.confusion[LABELS.index("body"), LABELS.index("ad")] == 1
     assert ev.confusion[LABELS.index("ad"), LABELS.index("body")] == 1
     assert ev.confusion.sum() == 8
-    langs_seen = {row["lang"]: row for row in ev.per_language}
+    langs_seen = {row["name"]: row for row in ev.per_language}
     assert set(langs_seen) == {"en", "de", "unknown"}
     assert langs_seen["en"]["accuracy"] == pytest.approx(3 / 4) and langs_seen["en"]["pages"] == 1
     assert langs_seen["unknown"]["accuracy"] == 1.0
@@ -137,3 +137,56 @@ def test_report_renders_in_headless_chromium(tmp_path):
     png = render_check.screenshot(html, tmp_path / "report.png", height=1600)
     found = render_check.check_png(png, render_check.REPORT_COLOURS)
     assert found["calibration bars"] > 500
+
+
+def test_ece_agrees_with_the_evaluate_module():
+    from boilerplate.evaluate import expected_calibration_error
+
+    rng = np.random.default_rng(1)
+    gold = rng.choice(LABELS, 400)
+    proba = rng.dirichlet(np.ones(len(LABELS)), 400)
+    ev = evaluation_tables(gold, proba, ["p"] * 400, ["en"] * 400)
+    assert ev.ece == pytest.approx(expected_calibration_error(proba, np.asarray(gold, dtype=object)))
+
+
+def tiny_pages():
+    from boilerplate.pages import LabelledPage
+
+    towns = ["Ashford", "Brampton", "Colwick", "Dunmore", "Elsworth", "Farleigh"]
+    pages = []
+    for i, town in enumerate(towns):
+        blocks = [("Home | News | Sport", "ad"), (f"New school opens in {town}", "body"),
+                  (f"Pupils in {town} started lessons on Monday in a building that took three years to finish.",
+                   "body"),
+                  (f"The head teacher said the {town} school would welcome four hundred children by autumn.",
+                   "body"),
+                  (f"The new school in {town}. Photo: Lee Park / AFP", "caption"),
+                  ("Subscribe to our newsletter", "ad"), (f"10:0{i} Bus routes changed in {town}", "ticker")]
+        pages.append(LabelledPage.from_blocks(f"town-{i}", blocks, lang="en" if i % 3 else "de",
+                                              source="tiny"))
+    return pages
+
+
+def test_report_command_cross_validates_or_scores_a_model(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from threadpoolctl import threadpool_limits
+
+    from boilerplate import BlockClassifier, write_pages
+    from boilerplate.cli import main
+
+    data = tmp_path / "tiny.jsonl"
+    write_pages(tiny_pages(), data)
+    out = tmp_path / "cv.html"
+    with threadpool_limits(1):
+        assert main(["report", str(data), "-o", str(out), "--folds", "2"]) == 0
+        page = out.read_text(encoding="utf-8")
+        assert "2-fold cross-validation" in page and "data:image/png;base64," in page
+        assert re.search(r"<div class='card'>blocks<b>42</b>", page)  # 6 pages x 7 blocks, all scored
+
+        model_path = tmp_path / "m.joblib"
+        BlockClassifier(max_iter=30, min_samples_leaf=3, context=False).fit(tiny_pages()).save(model_path)
+        assert main(["report", str(data), "-o", str(tmp_path / "m.html"), "--model", str(model_path)]) == 0
+    page = (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert str(model_path) in page and "Per language" in page
+    assert main(["report", str(data), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "must end in .html" in capsys.readouterr().err
