@@ -136,7 +136,7 @@ def _block_html(i: int, block: "Block") -> str:
     return (
         f'<span class="bp-block" data-label="{_esc(name)}" title="{_esc(chr(10).join(tip))}" '
         f'style="background:{bg}; box-shadow: inset 3px 0 0 {fg}; padding:1px 3px 1px 5px; '
-        f'border-radius:2px;">'
+        f'border-radius:2px; -webkit-box-decoration-break:clone; box-decoration-break:clone;">'
         f'<span class="bp-tag" style="font-size:10px; color:#fff; background:{fg}; border-radius:2px; padding:0 3px; '
         f'margin-right:4px; user-select:none;">{_esc(badge_text)}</span>{_esc(block.text)}</span>'
     )

@@ -90,14 +90,12 @@ def demo_report(path: Path) -> Path:
 
 
 def demo_document(path: Path) -> Path:
-    """The sample page, classified by the default model, as a standalone HTML page."""
+    """The sample page (``lighthouse.txt``), classified by the default model, as a standalone HTML page."""
     import boilerplate
     from boilerplate.display import save_html
 
-    text = (HERE / "sample.txt").read_text(encoding="utf-8")
-    doc = boilerplate.classify(text)
-    doc.id = "sample"
-    return save_html(doc, path)
+    text = (HERE / "lighthouse.txt").read_text(encoding="utf-8")
+    return save_html(boilerplate.classify(text, id="lighthouse"), path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs.append((p, kind))
     else:
         jobs.append((demo_report(out / "report.html"), REPORT_COLOURS))
-        if (HERE / "sample.txt").exists():
-            jobs.append((demo_document(out / "document.html"), {"body": DOCUMENT_COLOURS["body"]}))
+        jobs.append((demo_document(out / "document.html"), {"body": DOCUMENT_COLOURS["body"]}))
     failed = 0
     for html_path, colours in jobs:
         png = screenshot(html_path, out / (html_path.stem + ".png"))
