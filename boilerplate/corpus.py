@@ -430,6 +430,9 @@ def _warc_record(wrec: Any, name: str, offset: int, stats: ReadStats) -> Record 
             stats.skip(mime or "unknown")
             return None
         charset = _charset(ctype)
+    if not (headers.get_header("Content-Length") or "").strip().isdigit():
+        return Record(id=rid, text=None, url=url, source=where,
+                      error=f"{where}: WARC record without a valid Content-Length (truncated or malformed header)")
     data = wrec.content_stream().read()
     if getattr(wrec.raw_stream, "limit", 0):
         return Record(id=rid, text=None, url=url, source=where, nbytes=len(data),

@@ -1,0 +1,138 @@
+"""Classify a Spark DataFrame of pages: one function, built on ``mapInPandas``.
+
+:func:`classify_dataframe` returns the DataFrame with two more columns: ``blocks`` (an array of
+``struct<start: bigint, end: bigint, label: string, scores: struct<body, caption, embed, ad,
+ticker: double>>``, in document order) and ``body`` (the text of the blocks whose label is in
+``keep``). A null text gives null in both.
+
+The model travels once per executor, not once per task: a model file given by path is loaded
+and checked on the driver, then broadcast; each executor's Python worker unpickles it on first
+use and keeps it in a module-level cache for every later partition. The bundled default model
+is not shipped at all: each executor loads it from its own installation of ``boilerplate``
+(which the executors need anyway, as the code that runs there).
+
+Example (see ``docs/spark.md`` for a cluster)::
+
+    from pyspark.sql import SparkSession
+    from boilerplate.spark import classify_dataframe
+
+    spark = SparkSession.builder.master("local[*]").getOrCreate()
+    pages = spark.read.json("pages.jsonl")             # a 'text' column
+    out = classify_dataframe(pages, text_col="text")
+    out.select("id", "body").write.parquet("clean/")
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from typing import Any, Iterator, Sequence
+
+from .document import LABELS
+from .errors import InputError
+
+# Executor side: models by key, loaded once per Python worker process.
+_MODELS: dict[str, Any] = {}
+
+
+def blocks_type() -> Any:
+    """The Spark type of the ``blocks`` column."""
+    from pyspark.sql import types as T
+
+    scores = T.StructType([T.StructField(k, T.DoubleType()) for k in LABELS])
+    block = T.StructType([
+        T.StructField("start", T.LongType()), T.StructField("end", T.LongType()),
+        T.StructField("label", T.StringType()), T.StructField("scores", scores),
+    ])
+    return T.ArrayType(block)
+
+
+def classify_dataframe(
+    df: Any,
+    text_col: str = "text",
+    model_path: str | None = None,
+    keep: Sequence[str] = ("body",),
+    *,
+    blocks_col: str = "blocks",
+    body_col: str = "body",
+    batch_size: int = 64,
+) -> Any:
+    """``df`` with a ``blocks`` column (array of structs) and a ``body`` text column added.
+
+    ``model_path`` is a model file readable on the driver (``None``: the bundled model);
+    ``keep`` the labels whose blocks make the body text. Raises :class:`InputError` for a
+    missing text column or an output column that already exists, and
+    :class:`boilerplate.ModelError` for a bad model file, before any Spark job runs.
+
+    >>> out = classify_dataframe(spark.createDataFrame([("a", "Title\\n\\nText.")], "id string, text string"))  # doctest: +SKIP
+    >>> out.columns  # doctest: +SKIP
+    ['id', 'text', 'blocks', 'body']
+    """
+    from pyspark.sql import types as T
+
+    if text_col not in df.columns:
+        raise InputError(f"no column {text_col!r} in the DataFrame (columns: {', '.join(df.columns)})")
+    for col in (blocks_col, body_col):
+        if col in df.columns:
+            raise InputError(f"the DataFrame already has a column {col!r}; pass blocks_col=/body_col= to name "
+                             "the new columns")
+    keep = tuple(keep)
+    unknown = [k for k in keep if k not in LABELS]
+    if unknown:
+        raise InputError(f"keep={keep!r}: unknown labels {unknown}; labels are {', '.join(LABELS)}")
+    key, shipped = _ship_model(df.sparkSession, model_path)
+    schema = T.StructType(df.schema.fields + [T.StructField(blocks_col, blocks_type()),
+                                              T.StructField(body_col, T.StringType())])
+
+    def classify_partition(frames: Iterator[Any]) -> Iterator[Any]:
+        model = _executor_model(key, shipped)
+        for frame in frames:
+            yield classify_frame(frame, model, text_col, keep, blocks_col, body_col, batch_size)
+
+    return df.mapInPandas(classify_partition, schema)
+
+
+def classify_frame(frame: Any, model: Any, text_col: str = "text", keep: Sequence[str] = ("body",),
+                   blocks_col: str = "blocks", body_col: str = "body", batch_size: int = 64) -> Any:
+    """Classify one pandas DataFrame's text column (what each Spark task runs per Arrow batch).
+
+    >>> import pandas as pd, boilerplate
+    >>> out = classify_frame(pd.DataFrame({"text": ["Foto: AFP", None]}), boilerplate.load_model())  # doctest: +SKIP
+    >>> out["body"].tolist()[1] is None  # doctest: +SKIP
+    True
+    """
+    from .api import classify_many
+
+    texts = frame[text_col].tolist()
+    present = [i for i, t in enumerate(texts) if isinstance(t, str)]
+    blocks: list[Any] = [None] * len(texts)
+    bodies: list[Any] = [None] * len(texts)
+    docs = classify_many((texts[i] for i in present), batch_size=batch_size, model=model)
+    for i, doc in zip(present, docs):
+        blocks[i] = [{"start": b.start, "end": b.end, "label": b.label, "scores": b.scores} for b in doc.blocks]
+        bodies[i] = doc.body_text(keep)
+    out = frame.copy()
+    out[blocks_col] = blocks
+    out[body_col] = bodies
+    return out
+
+
+def _ship_model(spark: Any, model_path: str | None) -> tuple[str, Any]:
+    """(cache key, broadcast of the pickled model or None for the bundled default)."""
+    if model_path is None:
+        return "default", None
+    from .api import load_model
+
+    payload = pickle.dumps(load_model(model_path), protocol=pickle.HIGHEST_PROTOCOL)
+    key = hashlib.sha256(payload).hexdigest()
+    return key, spark.sparkContext.broadcast(payload)
+
+
+def _executor_model(key: str, shipped: Any) -> Any:
+    """The model for ``key``, unpickled (or loaded from the installation) once per worker process."""
+    model = _MODELS.get(key)
+    if model is None:
+        from .api import load_model
+
+        model = load_model() if shipped is None else pickle.loads(shipped.value)
+        _MODELS[key] = model
+    return model
