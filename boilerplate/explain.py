@@ -160,29 +160,69 @@ MAX_ROWS_PER_CALL = 200_000
 def _perturbed_proba(model: Any, X: np.ndarray, i: int, medians: np.ndarray) -> np.ndarray:
     """Probabilities of block ``i``: row 0 as it is, row ``1 + j`` with feature ``j`` at its median.
 
-    A model with a page-level scorer (``_proba_from_features(X, page_sizes)``, whose context
-    stage reads the neighbours' probabilities) scores ``n_features + 1`` copies of the page,
-    each a separate page, with row ``i`` changed; a row-wise model (``predict_proba_features``)
-    scores just the ``n_features + 1`` rows. Either way in one call (a few for huge pages).
+    A row-wise model (``predict_proba_features``) scores just the ``n_features + 1`` rows. A
+    page-level model (``_proba_from_features(X, page_sizes)``, whose context stage reads the
+    neighbours' probabilities) scores ``n_features + 1`` copies of the page with row ``i``
+    changed; for :class:`~boilerplate.model.BlockClassifier` a shortcut runs the trees on the
+    changed rows only (see :func:`_two_stage_proba`), checked against the full computation.
     """
     n, f = X.shape
+    rows = np.repeat(X[i][None, :], f + 1, axis=0)
     idx = np.arange(f)
+    rows[idx + 1, idx] = medians
     page_scorer = getattr(model, "_proba_from_features", None)
     if page_scorer is None:
         row_scorer = getattr(model, "predict_proba_features", None)
         if row_scorer is None:
             raise ModelError(f"{type(model).__name__} cannot score a feature matrix, so it cannot be explained")
-        rows = np.repeat(X[i][None, :], f + 1, axis=0)
-        rows[idx + 1, idx] = medians
         return np.asarray(row_scorer(rows), dtype=float)
+    fast = _two_stage_proba(model, X, i, rows)
+    if fast is not None:
+        return fast
     per_call = max(1, MAX_ROWS_PER_CALL // max(n, 1))
     out = []
     for first in range(0, f + 1, per_call):
         copies = np.repeat(X[None, :, :], min(per_call, f + 1 - first), axis=0)  # (copies, n, f)
-        c = np.arange(len(copies))
-        j = first + c - 1  # copy 0 of the first chunk is the unperturbed page
-        ok = j >= 0
-        copies[c[ok], i, j[ok]] = medians[j[ok]]
+        copies[:, i, :] = rows[first:first + len(copies)]
         proba = np.asarray(page_scorer(copies.reshape(-1, f), [n] * len(copies)), dtype=float)
         out.append(proba.reshape(len(copies), n, -1)[:, i, :])
     return np.vstack(out)
+
+
+def _two_stage_proba(model: Any, X: np.ndarray, i: int, rows: np.ndarray) -> np.ndarray | None:
+    """Block ``i``'s probabilities for each of ``rows`` as its feature row, by BlockClassifier's two stages.
+
+    Changing row ``i`` changes only block ``i``'s block-stage probabilities, so the block stage
+    runs on the page once and on ``rows`` once; the context matrix (cheap numpy) is built for
+    every copy of the page, and the context stage runs on block ``i``'s rows only. Returns None
+    (use the full computation) if the model is not built that way or the shortcut does not
+    reproduce the model's own score for the unchanged page.
+    """
+    import sys
+
+    stage = getattr(model, "block_stage_", None)
+    context_stage = getattr(model, "context_stage_", None)
+    stage_proba = getattr(model, "_stage_proba", None)
+    context_matrix = getattr(sys.modules.get(type(model).__module__), "_context_matrix", None)
+    if stage is None or stage_proba is None or (context_stage is not None and context_matrix is None):
+        return None
+    try:
+        row_proba = stage_proba(stage, rows)  # (f + 1, k)
+        if context_stage is None:
+            out = row_proba
+        else:
+            n = len(X)
+            page_proba = stage_proba(stage, X)  # (n, k)
+            per_call = max(1, MAX_ROWS_PER_CALL // max(n, 1))
+            ctx = []
+            for first in range(0, len(rows), per_call):
+                m = min(per_call, len(rows) - first)
+                copies = np.repeat(page_proba[None, :, :], m, axis=0)
+                copies[:, i, :] = row_proba[first:first + m]
+                groups = np.repeat(np.arange(m), n)
+                ctx.append(context_matrix(copies.reshape(m * n, -1), groups).reshape(m, n, -1)[:, i, :])
+            out = stage_proba(context_stage, np.hstack([rows, np.vstack(ctx)]))
+        reference = np.asarray(model._proba_from_features(X, [len(X)]), dtype=float)[i]
+    except Exception:  # a model built differently: fall back to the full computation
+        return None
+    return out if np.allclose(out[0], reference, atol=1e-9) else None

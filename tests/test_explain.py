@@ -127,3 +127,34 @@ def test_page_level_models_score_whole_page_copies_in_one_call():
         Xj[1, j] = model.feature_medians_[j]
         assert r.contribution == pytest.approx(base[c] - model._proba_from_features(Xj, [3])[1, c])
     assert ex.probability == pytest.approx(base[c])
+
+
+def test_block_classifier_shortcut_matches_rescoring_the_whole_page(monkeypatch):
+    from threadpoolctl import threadpool_limits
+
+    from boilerplate import BlockClassifier, LabelledPage, classify
+    from boilerplate import explain as explain_module
+
+    pages = [LabelledPage.from_blocks(f"p{i}", [
+        ("Menu | Home | Contact", "ad"), (f"Harvest starts early in valley {i}", "body"),
+        (f"Farmers in valley {i} began picking grapes on Monday, two weeks earlier than last year.", "body"),
+        (f"Vines in valley {i}. Photo: Kim Lee / AP", "caption"), ("10:4%d Ferry delayed by fog" % i, "ticker"),
+        ("Subscribe to our newsletter", "ad")]) for i in range(8)]
+    with threadpool_limits(1):  # OpenMP threads spin badly on a busy 2-core machine
+        model = BlockClassifier(max_iter=15, min_samples_leaf=2, context=True, context_folds=2).fit(pages)
+        doc = classify(pages[0].text, model=model)
+        fast = doc.explain(3, top_k=None)
+        X = model.featurize(doc.text, doc.blocks)
+        base = model._proba_from_features(X, [len(X)])[3]
+        c = list(model.classes_).index(fast.label)
+        for r in fast.rows[:5]:  # the strongest ones, one page re-scored per feature
+            j = model.feature_names_.index(r.feature)
+            Xj = X.copy()
+            Xj[3, j] = model.feature_medians_[j]
+            assert r.contribution == pytest.approx(base[c] - model._proba_from_features(Xj, [len(X)])[3, c],
+                                                   abs=1e-12)
+        monkeypatch.setattr(explain_module, "_two_stage_proba", lambda *a: None)
+        slow = doc.explain(3, top_k=None)  # every page copy scored by the model itself
+    assert fast.probability == pytest.approx(base[c]) == pytest.approx(doc.blocks[3].scores[fast.label], abs=1e-6)
+    assert {r.feature: r.contribution for r in fast.rows} == pytest.approx(
+        {r.feature: r.contribution for r in slow.rows}, abs=1e-12)
