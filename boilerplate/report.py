@@ -282,10 +282,7 @@ def _calibration_table(ev: Evaluation) -> str:
 
 
 def _calibration_png(ev: Evaluation, gold: np.ndarray, proba: np.ndarray) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # no pyplot: the caller's backend is left alone
 
     from .display import LABEL_COLOURS
 
