@@ -43,6 +43,16 @@ P_WET = 0.45          # share of pages in WET shape (no blank lines)
 P_CRLF = 0.06         # share of pages with CRLF line endings
 P_STRAY = 0.12        # share of pages with stray whitespace in separators
 
+# Languages that share pages in the wild (a Swiss ticker in German and French, a Ukrainian site quoting
+# Russian posts); "other language" draws come from here three times in four, else from any language.
+NEIGHBOURS = {
+    "de": ["fr", "en", "it", "tr", "nl"], "fr": ["de", "en", "it", "es", "ar"], "en": ["es", "fr", "de", "zh", "ar"],
+    "es": ["en", "pt", "fr", "it"], "pt": ["es", "en", "fr"], "it": ["de", "fr", "en", "es"],
+    "nl": ["en", "de", "fr"], "pl": ["en", "de", "uk"], "sv": ["en", "de"], "tr": ["en", "de", "ar"],
+    "ru": ["uk", "en", "de"], "uk": ["ru", "en", "pl"], "el": ["en", "tr", "de"], "ar": ["en", "fr", "tr"],
+    "zh": ["en", "ja", "ko"], "ja": ["en", "zh", "ko"], "ko": ["en", "ja", "zh"],
+}
+
 Line = tuple[str, str]          # (text, label)
 
 
@@ -119,6 +129,9 @@ class Composer:
         return self.rng.random() < p
 
     def other_lang(self, lang: str) -> str:
+        near = [x for x in NEIGHBOURS.get(lang, []) if x in self.parts]
+        if near and self.chance(0.75):
+            return self.rng.choice(near)
         return self.rng.choice([x for x in self.langs if x != lang])
 
     # -- placeholders ------------------------------------------------------------------------
@@ -333,7 +346,10 @@ class Composer:
 
     def teasers(self, lang: str) -> list[Unit]:
         tlang = lang if self.chance(0.85) else self.other_lang(lang)
-        heads = self.sample(tlang, "headline", self.rng.randint(3, 9))
+        if self.parts[tlang].get("teaser") and self.chance(0.35):   # long teasers, like the seed's football news
+            heads = self.sample(tlang, "teaser", self.rng.randint(3, 7))
+        else:
+            heads = self.sample(tlang, "headline", self.rng.randint(3, 9))
         if self.chance(0.25):
             suffix = self.rng.choice([" (Video)", " +", " ▶", " | Video", " 📷", ""])
             heads = [h + suffix if self.chance(0.4) else h for h in heads]
@@ -400,12 +416,18 @@ class Composer:
         return hour_form.replace("{n}", str(minutes // 60))
 
     def ticker(self, lang: str) -> Unit:
-        n = self.rng.choice([self.rng.randint(10, 25), self.rng.randint(20, 50), self.rng.randint(40, 90)])
+        n = self.rng.choices([self.rng.randint(10, 25), self.rng.randint(20, 50), self.rng.randint(40, 90)],
+                             weights=[5, 3, 2])[0]
         langs = [lang]
         if self.chance(0.4):
             langs.append(self.other_lang(lang))
-        while sum(len(self.items(x, "headline")) for x in langs) < n and len(langs) < 3:
-            langs.append(self.other_lang(lang))
+        langs = list(dict.fromkeys(langs))
+        for _ in range(10):                                       # long tickers draw on more languages
+            if sum(len(self.items(x, "headline")) for x in langs) >= n or len(langs) >= 3:
+                break
+            extra = self.other_lang(lang)
+            if extra not in langs:
+                langs.append(extra)
         pool = [(x, h) for x in langs for h in self.items(x, "headline")]
         n = min(n, len(pool))
         drawn = self.rng.sample(pool, n)
