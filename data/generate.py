@@ -39,7 +39,6 @@ DEFAULT_OUT = HERE / "generated.jsonl"
 
 PAGES_PER_LANG = {"en": 20, "de": 16, "fr": 14, "es": 12, "ru": 12, "zh": 10}
 PAGES_OTHER = 8
-P_WET = 0.45          # share of pages in WET shape (no blank lines)
 P_CRLF = 0.06         # share of pages with CRLF line endings
 P_STRAY = 0.12        # share of pages with stray whitespace in separators
 
@@ -498,7 +497,7 @@ class Composer:
         if self.chance(0.55):
             bottom.append(self.footer(lang))
         units = top + self.article(lang, embed_lang) + bottom
-        shape = "wet" if self.chance(P_WET) else "paragraph"
+        shape = "wet" if idx % 2 else "paragraph"            # every language gets both shapes
         newline = "\r\n" if self.chance(P_CRLF) else "\n"
         stray = self.chance(P_STRAY)
         return self.render(f"gen-{lang}-{idx:03d}", lang, units, shape, newline, stray)

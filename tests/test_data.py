@@ -143,3 +143,10 @@ def test_nothing_copied_from_shared(pages):
     if real.exists():
         theirs = {t for p in read_pages(real) for t in lines_of(p) if len(t) >= 40}
         assert not ours & theirs
+
+
+def test_readme_table_is_current():
+    """data/README.md shows the output of `python data/stats.py`; regenerate it when the data changes."""
+    out = subprocess.run([sys.executable, str(DATA / "stats.py")], check=True, capture_output=True,
+                         text=True, timeout=120).stdout.strip()
+    assert out in (DATA / "README.md").read_text(encoding="utf-8"), "paste `python data/stats.py` into data/README.md"
