@@ -1,0 +1,217 @@
+"""Measure a model on labelled pages: grouped cross-validation, per-class scores, confusion, calibration.
+
+Gold labels are per block: the page is segmented by :func:`boilerplate.segment.block_spans` and each
+block takes the label of the gold spans covering most of its characters (blocks that no span covers
+are left out). This is what the model is trained on, so training and scoring agree.
+
+>>> from boilerplate.pages import LabelledPage
+>>> page = LabelledPage.from_blocks("p", [("A title", "body"), ("Anzeige", "ad")])
+>>> gold_labels(page, [(0, 7), (9, 16)]).tolist()
+['body', 'ad']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import GroupKFold
+
+from .document import LABELS
+from .errors import DataError
+from .model import BlockClassifier, gold_labels
+from .pages import LabelledPage
+from .segment import block_spans
+
+__all__ = ["BlockPredictions", "cross_val_predict_pages", "predict_pages", "scores", "gold_labels",
+           "expected_calibration_error", "format_report"]
+
+
+@dataclass
+class BlockPredictions:
+    """Per-block gold and predicted labels with probabilities, and where each block comes from."""
+
+    gold: np.ndarray          # object array of labels
+    pred: np.ndarray          # object array of labels
+    proba: np.ndarray         # (n_blocks, 5), columns in LABELS order
+    page_id: np.ndarray       # object array
+    lang: np.ndarray          # object array ('' when unknown)
+    source: np.ndarray        # object array ('' when unknown)
+    text: list[str] = field(default_factory=list)
+    page_index: np.ndarray | None = None  # index into the pages list
+    block_index: np.ndarray | None = None  # index of the block within its page
+
+    def subset(self, mask: np.ndarray) -> "BlockPredictions":
+        idx = np.flatnonzero(mask)
+        return BlockPredictions(
+            self.gold[idx], self.pred[idx], self.proba[idx], self.page_id[idx], self.lang[idx],
+            self.source[idx], [self.text[i] for i in idx] if self.text else [],
+            None if self.page_index is None else self.page_index[idx],
+            None if self.block_index is None else self.block_index[idx],
+        )
+
+
+def page_groups(pages: Sequence[LabelledPage], by: str = "page") -> np.ndarray:
+    """Group ids for cross-validation: one per page (``"page"``; a page and its ``#wet`` twin share one)
+    or one per site (``"site"``: the URL's host, else the id's prefix)."""
+    keys = []
+    for p in pages:
+        base = p.id.split("#", 1)[0]
+        if by == "site":
+            host = urlparse(p.url).netloc if p.url else ""
+            keys.append(host.removeprefix("www.") or base.rsplit("-", 1)[0])
+        elif by == "page":
+            keys.append(base)
+        else:
+            raise DataError(f"unknown grouping {by!r}: use 'page' or 'site'")
+    _, ids = np.unique(np.array(keys, dtype=object), return_inverse=True)
+    return ids
+
+
+def predict_pages(model: BlockClassifier, pages: Sequence[LabelledPage]) -> BlockPredictions:
+    """Score ``model`` on ``pages`` (no training)."""
+    parts = [_predict_one(model, p, i) for i, p in enumerate(pages)]
+    return _concat(parts)
+
+
+def cross_val_predict_pages(
+    model: BlockClassifier,
+    pages: Sequence[LabelledPage],
+    folds: int = 5,
+    group_by: str = "page",
+    extra_train: Sequence[LabelledPage] = (),
+    progress: Any = None,
+) -> BlockPredictions:
+    """Out-of-fold predictions: each page is predicted by a clone of ``model`` trained on the other folds.
+
+    Folds are grouped (``group_by="page"`` keeps a page's two shapes together; ``"site"`` keeps a site
+    together). ``extra_train`` pages are added to every training fold and never scored.
+    """
+    if len(pages) < 2:
+        raise DataError("cross-validation needs at least two pages")
+    groups = page_groups(pages, group_by)
+    n_groups = len(np.unique(groups))
+    folds = min(folds, n_groups)
+    if folds < 2:
+        raise DataError(f"cross-validation needs at least two {group_by} groups, got {n_groups}")
+    parts: list[BlockPredictions | None] = [None] * len(pages)
+    splits = list(GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=groups))
+    for k, (train, test) in enumerate(splits):
+        fold_model = clone(model).fit([pages[i] for i in train] + list(extra_train))
+        for i in test:
+            parts[i] = _predict_one(fold_model, pages[i], i)
+        if progress is not None:
+            progress(k + 1, len(splits))
+    return _concat([p for p in parts if p is not None])
+
+
+def _predict_one(model: BlockClassifier, page: LabelledPage, index: int) -> BlockPredictions:
+    spans = block_spans(page.text)
+    gold = gold_labels(page, spans)
+    proba = model.predict_proba_blocks(page.text, spans)
+    keep = gold != ""
+    n = int(keep.sum())
+    pred = np.array(LABELS, dtype=object)[np.argmax(proba, axis=1)] if len(proba) else np.zeros(0, dtype=object)
+    return BlockPredictions(
+        gold=gold[keep], pred=pred[keep], proba=proba[keep],
+        page_id=np.full(n, page.id, dtype=object), lang=np.full(n, page.lang or "", dtype=object),
+        source=np.full(n, page.source or "", dtype=object),
+        text=[page.text[s:e] for (s, e), k in zip(spans, keep) if k],
+        page_index=np.full(n, index), block_index=np.flatnonzero(keep),
+    )
+
+
+def _concat(parts: Sequence[BlockPredictions]) -> BlockPredictions:
+    if not parts:
+        raise DataError("no labelled blocks to score")
+    return BlockPredictions(
+        gold=np.concatenate([p.gold for p in parts]), pred=np.concatenate([p.pred for p in parts]),
+        proba=np.vstack([p.proba for p in parts]), page_id=np.concatenate([p.page_id for p in parts]),
+        lang=np.concatenate([p.lang for p in parts]), source=np.concatenate([p.source for p in parts]),
+        text=[t for p in parts for t in p.text],
+        page_index=np.concatenate([p.page_index for p in parts]),
+        block_index=np.concatenate([p.block_index for p in parts]),
+    )
+
+
+def scores(gold: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
+    """Per-class precision/recall/F1/support, accuracy, macro-F1 over the classes present in gold,
+    and the confusion matrix (rows gold, columns predicted, in LABELS order).
+
+    >>> s = scores(np.array(["body", "ad"]), np.array(["body", "body"]))
+    >>> s["per_class"]["body"]["precision"], s["accuracy"]
+    (0.5, 0.5)
+    """
+    per_class = {}
+    for lab in LABELS:
+        tp = int(np.sum((gold == lab) & (pred == lab)))
+        fp = int(np.sum((gold != lab) & (pred == lab)))
+        fn = int(np.sum((gold == lab) & (pred != lab)))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        per_class[lab] = {"precision": p, "recall": r, "f1": f, "support": tp + fn}
+    present = [lab for lab in LABELS if per_class[lab]["support"]]
+    confusion = [[int(np.sum((gold == g) & (pred == q))) for q in LABELS] for g in LABELS]
+    return {
+        "accuracy": float(np.mean(gold == pred)) if len(gold) else 0.0,
+        "macro_f1": float(np.mean([per_class[lab]["f1"] for lab in present])) if present else 0.0,
+        "per_class": per_class,
+        "confusion": confusion,
+        "blocks": int(len(gold)),
+    }
+
+
+def expected_calibration_error(proba: np.ndarray, gold: np.ndarray, bins: int = 15) -> float:
+    """ECE of the top-class probability: the bin-weighted gap between confidence and accuracy."""
+    if len(proba) == 0:
+        return 0.0
+    conf = proba.max(axis=1)
+    correct = np.array(LABELS, dtype=object)[proba.argmax(axis=1)] == gold
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(conf, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        m = which == b
+        if m.any():
+            ece += m.mean() * abs(conf[m].mean() - correct[m].mean())
+    return float(ece)
+
+
+def summary(preds: BlockPredictions) -> dict[str, Any]:
+    """Scores overall, per language and per source, plus calibration error."""
+    out = scores(preds.gold, preds.pred)
+    out["ece"] = expected_calibration_error(preds.proba, preds.gold)
+    out["pages"] = int(len(np.unique(preds.page_id)))
+    for key, values in (("per_language", preds.lang), ("per_source", preds.source)):
+        groups = {}
+        for v in sorted(set(values.tolist())):
+            m = values == v
+            s = scores(preds.gold[m], preds.pred[m])
+            groups[v or "?"] = {"blocks": s["blocks"], "pages": int(len(np.unique(preds.page_id[m]))),
+                                "accuracy": s["accuracy"], "macro_f1": s["macro_f1"],
+                                "body_f1": s["per_class"]["body"]["f1"]}
+        out[key] = groups
+    return out
+
+
+def format_report(result: dict[str, Any]) -> str:
+    """A plain-text table of a :func:`summary` result."""
+    lines = [f"{result['blocks']} blocks on {result.get('pages', '?')} pages: accuracy {result['accuracy']:.3f}, "
+             f"macro-F1 {result['macro_f1']:.3f}, ECE {result.get('ece', float('nan')):.3f}", "",
+             f"{'label':8s} {'P':>6s} {'R':>6s} {'F1':>6s} {'support':>8s}"]
+    for lab, s in result["per_class"].items():
+        lines.append(f"{lab:8s} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['support']:8d}")
+    lines += ["", "confusion (rows gold, columns predicted):", "         " + " ".join(f"{l:>8s}" for l in LABELS)]
+    for lab, row in zip(LABELS, result["confusion"]):
+        lines.append(f"{lab:8s} " + " ".join(f"{v:8d}" for v in row))
+    for key in ("per_language", "per_source"):
+        if len(result.get(key, {})) > 1:
+            lines += ["", f"{key.replace('_', ' ')}:", f"{'':10s} {'pages':>6s} {'blocks':>7s} {'acc':>6s} "
+                      f"{'macroF1':>8s} {'bodyF1':>7s}"]
+            for name, g in result[key].items():
+                lines.append(f"{name:10s} {g['pages']:6d} {g['blocks']:7d} {g['accuracy']:6.3f} "
+                             f"{g['macro_f1']:8.3f} {g['body_f1']:7.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,510 @@
+"""Block features, computed for a whole page at once.
+
+:func:`featurize` turns a page's text and its block spans into a float matrix, one row per
+block, with a documented name for every column (:func:`feature_names`). The work per page is:
+
+1. the text as a numpy array of code points, classified by a lookup table (letters, capitals,
+   digits, spaces, punctuation, terminal punctuation, no-space scripts, quotes, symbols) and
+   summed per block with cumulative sums;
+2. marker characters (``@``, ``#``, ``©``, ``…``, credit colons) found with numpy, one regex pass
+   anchored at line starts (:data:`boilerplate.patterns.LINE_START`), and one for URLs;
+3. each block's lower-cased word tokens, looked up once for stopwords (in the page's language and
+   the block's own) and for the phrase lists of :mod:`boilerplate.patterns`;
+4. language id of each block's first characters and the page's main language
+   (:mod:`boilerplate.lang`);
+5. layout: separators (blank line or single newline), paragraph runs, position, repetition;
+6. context: the same measurements for the neighbouring blocks and windows around each block.
+
+Bump :data:`FEATURE_VERSION` whenever a column changes meaning; models record it and refuse to
+load against another version.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+
+from . import lang as _lang
+from .patterns import (CLOSING_QUOTES, CREDIT_WORDS, LINE_START, LINE_START_GROUPS, NOSPACE_PHRASES, PHRASES,
+                       QUOTE_CHARS, TERMINAL_PUNCT)
+
+FEATURE_VERSION = 1
+
+# Character classes (bits of the lookup table).
+_ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK = (1 << k for k in range(10))
+_CLASS_NAMES = ("alpha", "upper", "digit", "space", "punct", "terminal", "nospace_script", "quote", "symbol")
+
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar).
+_NOSPACE_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                   (0x0E00, 0x0EFF), (0x1780, 0x17FF), (0x1000, 0x109F))
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_WORD = re.compile(r"\w+")
+
+# Columns measured on each block; neighbour and window columns are derived from some of them.
+_BLOCK_COLUMNS = [
+    "log_chars", "log_words", "log_tokens", "mean_word_len",
+    *(f"ratio_{c}" for c in _CLASS_NAMES), "titlecase_word_ratio", "has_quote",
+    "ends_terminal", "ends_colon", "ends_closing_quote", "ends_alnum", "ends_digit",
+    "starts_upper", "starts_lower", "starts_digit", "starts_quote", "starts_dash", "starts_symbol",
+    *(f"{g}_at_start" for g in LINE_START_GROUPS),
+    "n_credit", "credit_at_end", "n_agency", "agency_at_end", "n_embed", "n_ad", "ad_token_fraction",
+    "ad_at_start", "n_nospace_credit", "n_nospace_ad", "n_nospace_embed", "n_url", "n_handle", "n_hashtag",
+    "n_copyright", "copyright_at_end", "n_ellipsis", "n_separator_chars",
+    "lang_known", "lang_conf", "lang_differs", "lang_is_english",
+    "stop_density_page_lang", "stop_density_own_lang", "stop_count_page_lang",
+    "sep_before_blank", "sep_after_blank", "log_paragraph_blocks", "index_in_paragraph", "last_in_paragraph",
+    "rel_index", "rel_offset", "is_first", "is_last", "rel_length_to_max", "length_rank",
+    "duplicate_count", "same_prefix_neighbours", "ticker_run_length",
+]
+_PAGE_COLUMNS = ["page_log_blocks", "page_ticker_fraction", "page_lang_known", "page_median_log_chars",
+                 "page_stop_density", "page_nospace_script"]
+# Columns whose values for neighbours (-2, -1, +1, +2) are useful context.
+_NEIGHBOUR_SOURCES = [
+    "log_chars", "log_words", "ends_terminal", "ends_colon", "timestamp_prefix_at_start", "embed_byline_at_start",
+    "n_embed", "n_credit", "credit_at_end", "lang_differs", "stop_density_page_lang", "ratio_punct",
+    "titlecase_word_ratio", "n_ad", "sep_before_blank", "starts_upper", "ratio_digit", "n_url",
+]
+_NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
+# Columns averaged over windows of +-3 and +-8 blocks.
+_WINDOW_SOURCES = ["log_chars", "ends_terminal", "timestamp_prefix_at_start", "stop_density_page_lang",
+                   "lang_differs", "n_ad", "sep_before_blank", "titlecase_word_ratio"]
+_WINDOWS = (3, 8)
+
+
+@functools.lru_cache(maxsize=1)
+def feature_names() -> list[str]:
+    """Names of the feature columns, in matrix order.
+
+    >>> names = feature_names()
+    >>> names[0], "timestamp_prefix_at_start" in names
+    ('log_chars', True)
+    """
+    names = list(_BLOCK_COLUMNS) + list(_PAGE_COLUMNS)
+    for off in _NEIGHBOUR_OFFSETS:
+        tag = f"prev{-off}" if off < 0 else f"next{off}"
+        names += [f"{tag}_{c}" for c in _NEIGHBOUR_SOURCES] + [f"{tag}_exists"]
+    for w in _WINDOWS:
+        names += [f"win{w}_{c}" for c in _WINDOW_SOURCES]
+    return names
+
+
+def featurize(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """The feature matrix of a page: one row per ``(start, end)`` span, columns as :func:`feature_names`.
+
+    >>> from boilerplate.segment import block_spans
+    >>> text = "Title\\n\\n3:15 Something happened\\n3:10 Another thing"
+    >>> X = featurize(text, block_spans(text))
+    >>> X.shape == (3, len(feature_names()))
+    True
+    >>> col = feature_names().index("timestamp_prefix_at_start")
+    >>> X[:, col].tolist()
+    [0.0, 1.0, 1.0]
+    """
+    n = len(spans)
+    if n == 0:
+        return np.zeros((0, len(feature_names())), dtype=np.float32)
+    starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=n)
+    ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=n)
+    texts = [text[s:e] for s, e in spans]
+    cols: dict[str, np.ndarray] = {}
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = _classify_chars(cp)
+    _char_features(cols, classes, cp, starts, ends)
+    _marker_features(cols, text, cp, classes, starts, ends)
+    page_lang = _language_features(cols, texts, cp, starts, ends)
+    _layout_features(cols, texts, cp, classes, starts, ends)
+    _page_features(cols, n, page_lang)
+    _context_features(cols, n)
+    return np.column_stack([cols[name] for name in feature_names()]).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. characters
+
+@functools.lru_cache(maxsize=1)
+def _char_table() -> np.ndarray:
+    """Class bits for every code point of the Basic Multilingual Plane."""
+    table = np.zeros(0x10000, dtype=np.uint16)
+    for i in range(0x10000):
+        ch = chr(i)
+        cat = unicodedata.category(ch)
+        bits = 0
+        if ch.isalpha():
+            bits |= _ALPHA
+        if ch.isupper():
+            bits |= _UPPER
+        if ch.isdigit():
+            bits |= _DIGIT
+        if ch.isspace():
+            bits |= _SPACE
+        if cat.startswith("P"):
+            bits |= _PUNCT
+        if cat.startswith("S"):
+            bits |= _SYMBOL
+        table[i] = bits
+    for ch in TERMINAL_PUNCT:
+        table[ord(ch)] |= _TERMINAL
+    for ch in QUOTE_CHARS:
+        table[ord(ch)] |= _QUOTE
+    for lo, hi in _NOSPACE_RANGES:
+        table[lo:hi + 1] |= _NOSPACE
+    for ch in _LINE_BREAKS:
+        table[ord(ch)] |= _BREAK
+    return table
+
+
+def _classify_chars(cp: np.ndarray) -> np.ndarray:
+    table = _char_table()
+    classes = table[np.minimum(cp, 0xFFFF)]
+    classes[cp > 0xFFFF] = _SYMBOL  # emoji and other astral symbols
+    return classes
+
+
+def _block_sums(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    csum = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+    return (csum[ends] - csum[starts]).astype(np.float64)
+
+
+def _char_features(cols, classes, cp, starts, ends) -> None:
+    length = (ends - starts).astype(np.float64)
+    counts = {name: _block_sums((classes & bit) != 0, starts, ends)
+              for name, bit in zip(_CLASS_NAMES, (_ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL,
+                                                  _NOSPACE, _QUOTE, _SYMBOL))}
+    space = (classes & _SPACE) != 0
+    prev_space = np.concatenate(([True], space[:-1]))
+    word_start = ~space & prev_space
+    words = np.maximum(_block_sums(word_start, starts, ends), 1.0)
+    titled = _block_sums(word_start & ((classes & _UPPER) != 0), starts, ends)
+    tokens = words + counts["nospace_script"] / 1.7  # about 1.7 characters per word in Chinese/Japanese
+    cols["log_chars"] = np.log1p(length)
+    cols["log_words"] = np.log1p(words)
+    cols["log_tokens"] = np.log1p(tokens)
+    cols["mean_word_len"] = np.minimum(counts["alpha"] / words, 30.0)
+    for name in _CLASS_NAMES:
+        denom = np.maximum(counts["alpha"], 1.0) if name == "upper" else length
+        cols[f"ratio_{name}"] = counts[name] / denom
+    cols["titlecase_word_ratio"] = titled / words
+    cols["has_quote"] = (counts["quote"] > 0).astype(np.float64)
+    first, last = classes[starts], classes[ends - 1]
+    first_cp, last_cp = cp[starts], cp[ends - 1]
+    closing = np.isin(last_cp, [ord(c) for c in CLOSING_QUOTES])
+    cols["ends_terminal"] = ((last & _TERMINAL) != 0) | (closing & _terminal_before_quote(cp, classes, ends))
+    cols["ends_colon"] = np.isin(last_cp, [ord(":"), ord("：")])
+    cols["ends_closing_quote"] = closing
+    cols["ends_alnum"] = (last & (_ALPHA | _DIGIT)) != 0
+    cols["ends_digit"] = (last & _DIGIT) != 0
+    cols["starts_upper"] = (first & _UPPER) != 0
+    cols["starts_lower"] = ((first & _ALPHA) != 0) & ((first & _UPPER) == 0) & np.array(
+        [chr(c).islower() for c in first_cp.tolist()], dtype=bool)
+    cols["starts_digit"] = (first & _DIGIT) != 0
+    cols["starts_quote"] = (first & _QUOTE) != 0
+    cols["starts_dash"] = np.isin(first_cp, [0x2014, 0x2013, 0x2D])
+    cols["starts_symbol"] = (first & _SYMBOL) != 0
+
+
+def _terminal_before_quote(cp, classes, ends) -> np.ndarray:
+    """Whether the character before a closing quote is terminal punctuation ('...so.»')."""
+    before = np.maximum(ends - 2, 0)
+    return (classes[before] & _TERMINAL) != 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. markers and line-start patterns
+
+_URL = re.compile(r"https?://|www\.")
+_CREDIT_WORD_BEFORE = re.compile(r"(\w+)\s?$")
+_CREDIT_SET = frozenset(CREDIT_WORDS)
+_NOSPACE_GROUPS = tuple(NOSPACE_PHRASES)
+_NOSPACE_PHRASE_RE = re.compile("|".join(f"(?P<{g}>" + "|".join(map(re.escape, ws)) + ")" for g, ws in NOSPACE_PHRASES.items()))
+_END_WINDOW = 60  # characters: a credit or copyright this close to a block's end "closes" it
+
+
+def _marker_features(cols, text, cp, classes, starts, ends) -> None:
+    n = len(starts)
+    for group in LINE_START_GROUPS:
+        cols[f"{group}_at_start"] = np.zeros(n)
+    for m in LINE_START.finditer(text):
+        group = m.lastgroup
+        pos = m.start(group)
+        i = int(np.searchsorted(starts, pos, side="right")) - 1
+        if i >= 0 and starts[i] == pos:
+            cols[f"{group}_at_start"][i] = 1.0
+    word = (classes & (_ALPHA | _DIGIT)) != 0
+    word_or_dot = word | (cp == ord(".")) | (cp == ord("_"))
+    prev_word = np.concatenate(([False], word_or_dot[:-1]))
+    next_word = np.concatenate((word[1:], [False]))
+    handle = (cp == ord("@")) & next_word & ~prev_word
+    hashtag = (cp == ord("#")) & next_word & ~prev_word
+    cols["n_handle"] = np.log1p(_block_sums(handle, starts, ends))
+    cols["n_hashtag"] = np.log1p(_block_sums(hashtag, starts, ends))
+    ellipsis = (cp == 0x2026) | ((cp == ord(".")) & np.concatenate((cp[1:] == ord("."), [False]))
+                                 & np.concatenate((cp[2:] == ord("."), [False, False])))
+    cols["n_ellipsis"] = np.log1p(_block_sums(ellipsis, starts, ends))
+    cols["n_separator_chars"] = np.log1p(_block_sums(np.isin(cp, _SEPARATOR_CODES), starts, ends))
+    copyright_ = cp == 0xA9
+    cols["n_copyright"] = np.log1p(_block_sums(copyright_, starts, ends))
+    cols["copyright_at_end"] = _block_sums(copyright_, np.maximum(ends - _END_WINDOW, starts), ends) > 0
+    url = np.zeros(len(cp), dtype=bool)
+    url[[m.start() for m in _URL.finditer(text)]] = True
+    cols["n_url"] = np.log1p(_block_sums(url, starts, ends))
+    _credit_features(cols, text, cp, classes, starts, ends)
+    _nospace_features(cols, text, starts, ends)
+
+
+_SEPARATOR_CODES = [ord(c) for c in "|•·►▶»›"]
+
+
+def _credit_features(cols, text, cp, classes, starts, ends) -> None:
+    """Credit words before a colon: 'Bild: keystone', '(Foto: AFP)', 'Фото: ТАСС'."""
+    n = len(starts)
+    colon = np.flatnonzero(((cp == ord(":")) | (cp == 0xFF1A)) & np.concatenate(
+        ([False], (classes[:-1] & _ALPHA) != 0)))
+    credit, at_end = np.zeros(n), np.zeros(n)
+    if len(colon):
+        block = np.searchsorted(starts, colon, side="right") - 1
+        for p, i in zip(colon.tolist(), block.tolist()):
+            if i < 0 or p >= ends[i]:
+                continue
+            m = _CREDIT_WORD_BEFORE.search(text, max(starts[i], p - 24), p)
+            if m and m.group(1).lower() in _CREDIT_SET:
+                credit[i] += 1
+                if ends[i] - p <= _END_WINDOW:
+                    at_end[i] = 1.0
+    cols["n_credit"] = np.log1p(credit)
+    cols["credit_at_end"] = at_end
+
+
+def _nospace_features(cols, text, starts, ends) -> None:
+    n = len(starts)
+    counts = {g: np.zeros(n) for g in _NOSPACE_GROUPS}
+    if not _has_nonlatin(text):
+        return _store_nospace(cols, counts)
+    for m in _NOSPACE_PHRASE_RE.finditer(text):
+        i = int(np.searchsorted(starts, m.start(), side="right")) - 1
+        if i >= 0 and m.start() < ends[i]:
+            counts[m.lastgroup][i] += 1
+    _store_nospace(cols, counts)
+
+
+def _store_nospace(cols, counts) -> None:
+    for g in ("credit", "ad", "embed"):
+        cols[f"n_nospace_{g}"] = np.log1p(counts[g])
+    cols["_nospace_agency"] = counts["agency"]
+
+
+def _has_nonlatin(text: str) -> bool:
+    """Whether the page has any character from Thai (U+0E00) upwards: the phrases' scripts."""
+    return not text.isascii() and max(text) >= "\u0e00"
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. tokens and language
+
+class _PhraseIndex:
+    """Word n-grams of several groups, indexed by first word, matched over a token list."""
+
+    def __init__(self, groups: dict[str, list[str]]):
+        self.groups = tuple(groups)
+        self.by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for gi, phrases in enumerate(groups.values()):
+            for phrase in phrases:
+                toks = tuple(_WORD.findall(phrase.lower()))
+                if toks:
+                    self.by_first.setdefault(toks[0], []).append((toks[1:], gi))
+
+    def match(self, toks: list[str]) -> tuple[list[int], list[int], list[int], int]:
+        """Per group: hit count, hits in the last 5 tokens, hits at token 0; and tokens covered."""
+        k = len(self.groups)
+        hits, tail, head = [0] * k, [0] * k, [0] * k
+        covered = 0
+        last = len(toks) - 5
+        get = self.by_first.get
+        for i, w in enumerate(toks):
+            entries = get(w)
+            if not entries:
+                continue
+            for rest, gi in entries:
+                if rest and tuple(toks[i + 1:i + 1 + len(rest)]) != rest:
+                    continue
+                hits[gi] += 1
+                covered += 1 + len(rest)
+                if i >= last:
+                    tail[gi] += 1
+                if i == 0:
+                    head[gi] += 1
+        return hits, tail, head, covered
+
+
+_PHRASE_INDEX = _PhraseIndex(PHRASES)
+
+
+def _language_features(cols, texts, cp, starts, ends) -> str:
+    n = len(texts)
+    langs, conf = _lang.identify(texts)
+    weights: Counter = Counter()
+    for lg, s, e, c in zip(langs, starts.tolist(), ends.tolist(), conf.tolist()):
+        if lg:
+            weights[lg] += (e - s) * c
+    page_lang = weights.most_common(1)[0][0] if weights else ""
+    known = np.array([bool(lg) for lg in langs])
+    cols["lang_known"] = known
+    cols["lang_conf"] = conf
+    cols["lang_differs"] = known & (conf > 0.4) & np.array([lg != page_lang for lg in langs])
+    cols["lang_is_english"] = np.array([lg == "en" for lg in langs])
+
+    page_stop = _lang.stopwords(page_lang)
+    groups = _PHRASE_INDEX.groups
+    stop_page, stop_own, stop_count = np.zeros(n), np.zeros(n), np.zeros(n)
+    hits = np.zeros((n, len(groups)))
+    tail = np.zeros((n, len(groups)))
+    head = np.zeros((n, len(groups)))
+    ad_fraction = np.zeros(n)
+    for i, t in enumerate(texts):
+        toks = _WORD.findall(t.lower())
+        if not toks:
+            continue
+        ntok = len(toks)
+        if page_stop:
+            k = sum(1 for w in toks if w in page_stop)
+            stop_page[i], stop_count[i] = k / ntok, math.log1p(k)
+        own = _lang.stopwords(langs[i]) if langs[i] else page_stop
+        if own:
+            stop_own[i] = (sum(1 for w in toks if w in own) / ntok) if own is not page_stop else stop_page[i]
+        h, tl, hd, covered = _PHRASE_INDEX.match(toks)
+        hits[i], tail[i], head[i] = h, tl, hd
+        ad_fraction[i] = min(covered / ntok, 1.0) if h[groups.index("ad")] else 0.0
+    stop_chars = _lang.stop_chars(page_lang)
+    if stop_chars:  # no-space scripts: function characters per character instead of stopwords
+        k = _block_sums(np.isin(cp, [ord(c) for c in stop_chars]), starts, ends)
+        stop_page = k / np.maximum(ends - starts, 1)
+        stop_count = np.log1p(k)
+        stop_own = np.where(np.array([lg == page_lang for lg in langs]), stop_page, stop_own)
+    cols["stop_density_page_lang"], cols["stop_count_page_lang"] = stop_page, stop_count
+    cols["stop_density_own_lang"] = stop_own
+    agency = groups.index("agency")
+    cols["n_agency"] = np.log1p(hits[:, agency] + cols.pop("_nospace_agency"))
+    cols["agency_at_end"] = tail[:, agency] > 0
+    cols["n_embed"] = np.log1p(hits[:, groups.index("embed")])
+    cols["n_ad"] = np.log1p(hits[:, groups.index("ad")])
+    cols["ad_token_fraction"] = ad_fraction
+    cols["ad_at_start"] = head[:, groups.index("ad")] > 0
+    cols["_page_lang_known"] = np.full(n, float(bool(page_lang)))
+    cols["_page_nospace"] = np.full(n, float(bool(stop_chars)))
+    return page_lang
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. layout
+
+def _layout_features(cols, texts, cp, classes, starts, ends) -> None:
+    n = len(starts)
+    blank_between = _paragraph_breaks(cp, classes, starts, ends)
+    before = np.concatenate(([1.0], blank_between.astype(np.float64)))
+    after = np.concatenate((blank_between.astype(np.float64), [1.0]))
+    cols["sep_before_blank"], cols["sep_after_blank"] = before, after
+    para_id = np.cumsum(before) - 1
+    para_size = np.bincount(para_id.astype(np.int64))[para_id.astype(np.int64)]
+    para_first = np.searchsorted(para_id, para_id, side="left")
+    cols["log_paragraph_blocks"] = np.log1p(para_size)
+    cols["index_in_paragraph"] = np.minimum(np.arange(n) - para_first, 20) / 20.0
+    cols["last_in_paragraph"] = after
+    idx = np.arange(n, dtype=np.float64)
+    cols["rel_index"] = idx / max(n - 1, 1)
+    total = float(ends[-1]) if n else 1.0
+    cols["rel_offset"] = starts / max(total, 1.0)
+    cols["is_first"] = idx == 0
+    cols["is_last"] = idx == n - 1
+    log_chars = cols["log_chars"]
+    cols["rel_length_to_max"] = log_chars / max(log_chars.max(), 1e-9)
+    cols["length_rank"] = np.argsort(np.argsort(-log_chars, kind="stable"), kind="stable") / max(n - 1, 1)
+    counts = Counter(texts)
+    cols["duplicate_count"] = np.log1p(np.array([counts[t] - 1 for t in texts], dtype=np.float64))
+    shapes = [_prefix_shape(t) for t in texts]
+    same = np.zeros(n)
+    for off in (-2, -1, 1, 2):
+        j = idx.astype(np.int64) + off
+        ok = (j >= 0) & (j < n)
+        same[ok] += [shapes[a] == shapes[b] for a, b in zip(np.nonzero(ok)[0], j[ok])]
+    cols["same_prefix_neighbours"] = same / 4.0
+    cols["ticker_run_length"] = np.log1p(_run_lengths(cols["timestamp_prefix_at_start"] > 0))
+
+
+def _paragraph_breaks(cp, classes, starts, ends) -> np.ndarray:
+    """True where the separator after block i holds an empty line.
+
+    CRLF counts as one line break, U+2029 (paragraph separator) as two.
+    """
+    if len(starts) < 2:
+        return np.zeros(0, dtype=bool)
+    breaks = ((classes & _BREAK) != 0).astype(np.int8)
+    breaks[:-1][(cp[:-1] == 13) & (cp[1:] == 10)] = 0
+    breaks[cp == 0x2029] = 2
+    return _block_sums(breaks, ends[:-1], starts[1:]) >= 2
+
+
+def _prefix_shape(t: str) -> str:
+    """A block's first characters with digits folded to 9 and letters to a (the shape of '3:15 ')."""
+    head = t[:6]
+    return "".join("9" if c.isdigit() else ("a" if c.isalpha() else c) for c in head)
+
+
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of True it belongs to (0 where False)."""
+    n = len(flags)
+    out = np.zeros(n)
+    if n == 0:
+        return out
+    f = flags.astype(np.int8)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], f, [0]))))
+    for s, e in zip(edges[::2], edges[1::2]):
+        out[s:e] = e - s
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. page and context
+
+def _page_features(cols, n, page_lang) -> None:
+    cols["page_log_blocks"] = np.full(n, math.log1p(n))
+    cols["page_ticker_fraction"] = np.full(n, float(np.mean(cols["timestamp_prefix_at_start"])))
+    cols["page_lang_known"] = cols.pop("_page_lang_known")
+    cols["page_median_log_chars"] = np.full(n, float(np.median(cols["log_chars"])))
+    cols["page_stop_density"] = np.full(n, float(np.mean(cols["stop_density_page_lang"])))
+    cols["page_nospace_script"] = cols.pop("_page_nospace")
+
+
+def _context_features(cols, n) -> None:
+    exists = np.ones(n)
+    for off in _NEIGHBOUR_OFFSETS:
+        tag = f"prev{-off}" if off < 0 else f"next{off}"
+        for c in _NEIGHBOUR_SOURCES:
+            cols[f"{tag}_{c}"] = _shift(np.asarray(cols[c], dtype=np.float64), off)
+        cols[f"{tag}_exists"] = _shift(exists, off)
+    for w in _WINDOWS:
+        for c in _WINDOW_SOURCES:
+            cols[f"win{w}_{c}"] = _window_mean(np.asarray(cols[c], dtype=np.float64), w)
+
+
+def _shift(values: np.ndarray, off: int) -> np.ndarray:
+    """values[i + off], with 0 outside the page."""
+    out = np.zeros_like(values)
+    if off < 0 and -off < len(values):
+        out[-off:] = values[:off]
+    elif off > 0 and off < len(values):
+        out[:-off] = values[off:]
+    return out
+
+
+def _window_mean(values: np.ndarray, w: int) -> np.ndarray:
+    """Mean over blocks i-w..i+w (truncated at the page edges), the block itself excluded."""
+    n = len(values)
+    csum = np.concatenate(([0.0], np.cumsum(values)))
+    idx = np.arange(n)
+    lo, hi = np.maximum(idx - w, 0), np.minimum(idx + w + 1, n)
+    count = np.maximum(hi - lo - 1, 1)
+    return (csum[hi] - csum[lo] - values) / count

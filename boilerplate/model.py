@@ -1,0 +1,383 @@
+"""The block classifier: a scikit-learn estimator over pages, and its model files.
+
+Two stages, both gradient-boosted trees (:class:`~sklearn.ensemble.HistGradientBoostingClassifier`):
+
+1. *block stage* — the block's own features and its neighbours' (:mod:`boilerplate.features`);
+2. *context stage* — the block stage's class probabilities for the neighbouring blocks and for
+   windows around each block, stacked onto the features. It is trained on out-of-fold
+   probabilities (pages grouped into folds), so it learns how the first stage errs in context:
+   a short line between body paragraphs, a headline inside a run of timestamped lines.
+
+Samples are pages: ``fit``, ``predict`` and ``predict_proba`` take a list of pages
+(:class:`~boilerplate.pages.LabelledPage` for ``fit``; pages or plain strings otherwise) and
+return one row per block of all pages, in order. Probability columns follow ``classes_``, which is
+always :data:`boilerplate.LABELS`.
+
+>>> from boilerplate.pages import LabelledPage
+>>> pages = [LabelledPage.from_blocks(f"p{i}", [("A headline", "body"),
+...          ("A sentence of the article, long enough to read. Another one.", "body"),
+...          ("Foto: AFP", "caption"), ("3:15 Something happened", "ticker"),
+...          ("Anzeige", "ad")]) for i in range(6)]
+>>> model = BlockClassifier(max_iter=20, context=False).fit(pages)
+>>> list(model.predict(["Anzeige"]))  # doctest: +SKIP
+['ad']
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import warnings
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GroupKFold
+
+from .document import LABELS
+from .errors import DataError, InputError, ModelError
+from .features import FEATURE_VERSION, feature_names, featurize
+from .pages import LabelledPage
+from .segment import block_spans
+
+MODEL_FORMAT = 1
+_CONTEXT_OFFSETS = (-2, -1, 1, 2)
+_CONTEXT_WINDOWS = (3, 10)
+
+
+class BlockClassifier(ClassifierMixin, BaseEstimator):
+    """Label blocks as body, caption, embed, ad or ticker.
+
+    Parameters
+    ----------
+    max_iter, learning_rate, max_leaf_nodes, l2_regularization, min_samples_leaf:
+        passed to each stage's :class:`~sklearn.ensemble.HistGradientBoostingClassifier`.
+    class_weight_power:
+        blocks are weighted by ``(n_blocks / (n_classes * n_class)) ** power``: 0 is no
+        reweighting, 1 is fully balanced classes (rare classes such as embed count more).
+    context:
+        train the context stage on top of the block stage.
+    context_folds:
+        folds (grouped by page) for the block stage's out-of-fold probabilities.
+    random_state:
+        seed for both stages; the same data and seed give the same model.
+    """
+
+    def __init__(
+        self,
+        max_iter: int = 200,
+        learning_rate: float = 0.1,
+        max_leaf_nodes: int = 31,
+        l2_regularization: float = 1.0,
+        min_samples_leaf: int = 20,
+        class_weight_power: float = 0.5,
+        context: bool = True,
+        context_folds: int = 3,
+        random_state: int = 0,
+    ) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.l2_regularization = l2_regularization
+        self.min_samples_leaf = min_samples_leaf
+        self.class_weight_power = class_weight_power
+        self.context = context
+        self.context_folds = context_folds
+        self.random_state = random_state
+
+    # -- training --------------------------------------------------------------------------
+
+    def fit(self, X: Sequence[LabelledPage], y: Any = None, sample_weight: Any = None) -> "BlockClassifier":
+        """Train on labelled pages (``y`` is unused: labels come with the pages).
+
+        Raises :class:`DataError` if there are no pages or no labelled blocks.
+        """
+        pages = _check_pages(X)
+        matrices, labels, groups = [], [], []
+        for gi, page in enumerate(pages):
+            spans = block_spans(page.text)
+            Xp = featurize(page.text, spans)
+            yp = gold_labels(page, spans)
+            matrices.append(Xp)
+            labels.append(yp)
+            groups.append(np.full(len(spans), gi))
+        X_all = np.vstack(matrices) if matrices else np.zeros((0, len(feature_names())))
+        y_all = np.concatenate(labels) if labels else np.zeros(0, dtype=object)
+        g_all = np.concatenate(groups) if groups else np.zeros(0, dtype=int)
+        keep = y_all != ""
+        if not keep.any():
+            raise DataError("no labelled blocks in the training pages")
+        self.classes_ = np.array(LABELS, dtype=object)
+        self.feature_names_ = list(feature_names())
+        self.n_features_in_ = len(self.feature_names_)
+        self.feature_version_ = FEATURE_VERSION
+        y_idx = np.array([LABELS.index(v) if v else -1 for v in y_all])
+        weights = self._class_weights(y_idx[keep])
+        self.feature_medians_ = np.median(X_all[keep], axis=0)
+        self.block_stage_ = self._new_stage().fit(X_all[keep], y_idx[keep], sample_weight=weights)
+        if self.context:
+            oof = self._out_of_fold(X_all, y_idx, g_all, keep, weights)
+            Z = np.hstack([X_all, _context_matrix(oof, g_all)])
+            self.context_stage_ = self._new_stage().fit(Z[keep], y_idx[keep], sample_weight=weights)
+        else:
+            self.context_stage_ = None
+        self.training_summary_ = {
+            "pages": len(pages),
+            "blocks": int(keep.sum()),
+            "blocks_per_label": {lab: int((y_idx[keep] == i).sum()) for i, lab in enumerate(LABELS)},
+        }
+        return self
+
+    def _new_stage(self) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            l2_regularization=self.l2_regularization,
+            min_samples_leaf=self.min_samples_leaf,
+            early_stopping=False,
+            random_state=self.random_state,
+        )
+
+    def _class_weights(self, y_idx: np.ndarray) -> np.ndarray:
+        counts = np.bincount(y_idx, minlength=len(LABELS)).astype(float)
+        present = counts > 0
+        per_class = np.ones(len(LABELS))
+        per_class[present] = (len(y_idx) / (present.sum() * counts[present])) ** self.class_weight_power
+        return per_class[y_idx]
+
+    def _out_of_fold(self, X, y_idx, groups, keep, weights) -> np.ndarray:
+        """Block-stage probabilities for every block from a model that did not see its page."""
+        n_pages = len(np.unique(groups))
+        folds = min(self.context_folds, n_pages)
+        if folds < 2:
+            return self._stage_proba(self.block_stage_, X)
+        oof = np.zeros((len(X), len(LABELS)))
+        kept_idx = np.flatnonzero(keep)
+        w_full = np.zeros(len(X))
+        w_full[kept_idx] = weights
+        for train, test in GroupKFold(n_splits=folds).split(X, groups=groups):
+            train = train[keep[train]]
+            stage = self._new_stage().fit(X[train], y_idx[train], sample_weight=w_full[train])
+            oof[test] = self._stage_proba(stage, X[test])
+        return oof
+
+    @staticmethod
+    def _stage_proba(stage: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarray:
+        """Probabilities in LABELS order, with zeros for classes the stage never saw."""
+        out = np.zeros((len(X), len(LABELS)))
+        if len(X):
+            out[:, stage.classes_.astype(int)] = stage.predict_proba(X)
+        return out
+
+    # -- prediction ------------------------------------------------------------------------
+
+    def featurize(self, text: str, blocks: Sequence[Any]) -> np.ndarray:
+        """The feature matrix of one page's blocks (``Block`` objects or ``(start, end)`` pairs)."""
+        return featurize(text, _spans(blocks))
+
+    def predict_proba_blocks(self, text: str, blocks: Sequence[Any], X: np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities ``(n_blocks, 5)`` for one page, columns in ``classes_`` order."""
+        self._check_fitted()
+        if X is None:
+            X = self.featurize(text, blocks)
+        return self._proba_from_features(X, [len(X)])
+
+    def _proba_from_features(self, X: np.ndarray, page_sizes: Sequence[int]) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros((0, len(LABELS)))
+        proba = self._stage_proba(self.block_stage_, X)
+        if self.context_stage_ is None:
+            return proba
+        groups = np.repeat(np.arange(len(page_sizes)), page_sizes)
+        return self._stage_proba(self.context_stage_, np.hstack([X, _context_matrix(proba, groups)]))
+
+    def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
+        """Probabilities for every block of every page, stacked in order (rows = blocks)."""
+        self._check_fitted()
+        mats, sizes = [], []
+        for text in _page_texts(X):
+            Xp = featurize(text, block_spans(text))
+            mats.append(Xp)
+            sizes.append(len(Xp))
+        if not mats:
+            return np.zeros((0, len(LABELS)))
+        return self._proba_from_features(np.vstack(mats), sizes)
+
+    def predict(self, X: Sequence[Any]) -> np.ndarray:
+        """The label of every block of every page, in order."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def score(self, X: Sequence[LabelledPage], y: Any = None, sample_weight: Any = None) -> float:
+        """Block accuracy against the pages' gold labels (blocks without gold are skipped)."""
+        pages = _check_pages(X)
+        gold = np.concatenate([gold_labels(p, block_spans(p.text)) for p in pages])
+        pred = self.predict(pages)
+        keep = gold != ""
+        return float(np.mean(gold[keep] == pred[keep])) if keep.any() else 0.0
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "block_stage_"):
+            raise ModelError("this BlockClassifier is not trained yet: call fit(pages) or load a model")
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike, card: dict[str, Any] | None = None) -> Path:
+        """Write the model to ``path`` and its model card (hash, versions, ``card``) beside it as JSON.
+
+        Returns the card's path. Both files are written atomically.
+        """
+        self._check_fitted()
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        joblib.dump({"format": MODEL_FORMAT, "feature_version": FEATURE_VERSION, "estimator": self}, tmp, compress=3)
+        os.replace(tmp, path)
+        full_card = {
+            "model_file": path.name,
+            "sha256": _sha256(path),
+            "format": MODEL_FORMAT,
+            "feature_version": FEATURE_VERSION,
+            "n_features": self.n_features_in_,
+            "classes": list(LABELS),
+            "params": self.get_params(),
+            "training": self.training_summary_,
+            "versions": {
+                "python": platform.python_version(),
+                "scikit-learn": sklearn.__version__,
+                "numpy": np.__version__,
+            },
+            **(card or {}),
+        }
+        card_path = card_path_for(path)
+        tmp = card_path.with_name(card_path.name + ".tmp")
+        tmp.write_text(json.dumps(full_card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, card_path)
+        return card_path
+
+
+def card_path_for(path: str | os.PathLike) -> Path:
+    """The model card's path for a model file: same name, ``.json``."""
+    return Path(path).with_suffix(".json")
+
+
+def load_model_file(path: str | os.PathLike) -> BlockClassifier:
+    """Load a model saved by :meth:`BlockClassifier.save`, checking its card's hash and feature version."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    card_path = card_path_for(path)
+    if not card_path.is_file():
+        raise ModelError(f"{path}: its model card {card_path.name} is missing; save models with BlockClassifier.save")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{card_path}: unreadable model card ({exc})") from None
+    digest = _sha256(path)
+    if card.get("sha256") != digest:
+        raise ModelError(
+            f"{path}: SHA-256 {digest[:12]}… does not match its model card ({str(card.get('sha256'))[:12]}…); "
+            "the file is corrupted or was replaced — retrain or restore it"
+        )
+    if card.get("feature_version") != FEATURE_VERSION:
+        raise ModelError(
+            f"{path}: made for feature version {card.get('feature_version')}, this library computes version "
+            f"{FEATURE_VERSION}; retrain it with `boilerplate train`"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # sklearn version notes; the card records the version
+            payload = joblib.load(path)
+    except Exception as exc:  # joblib/pickle raise many types for a bad file
+        raise ModelError(f"{path}: cannot load model ({type(exc).__name__}: {exc})") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("estimator"), BlockClassifier):
+        raise ModelError(f"{path}: not a boilerplate model file")
+    if payload.get("feature_version") != FEATURE_VERSION:
+        raise ModelError(f"{path}: feature version {payload.get('feature_version')} != {FEATURE_VERSION}; retrain it")
+    return payload["estimator"]
+
+
+def gold_labels(page: LabelledPage, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Each block's gold label: the label of the spans covering most of its characters ('' if none)."""
+    out = np.full(len(spans), "", dtype=object)
+    gold = page.spans
+    j = 0
+    for i, (s, e) in enumerate(spans):
+        while j < len(gold) and gold[j].end <= s:
+            j += 1
+        cover: dict[str, int] = {}
+        k = j
+        while k < len(gold) and gold[k].start < e:
+            overlap = min(gold[k].end, e) - max(gold[k].start, s)
+            if overlap > 0:
+                cover[gold[k].label] = cover.get(gold[k].label, 0) + overlap
+            k += 1
+        if cover:
+            out[i] = max(cover.items(), key=lambda kv: (kv[1], -LABELS.index(kv[0])))[0]
+    return out
+
+
+def _context_matrix(proba: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Neighbour and window probabilities within each page (zeros past the page's edges)."""
+    n, k = proba.shape
+    cols = []
+    idx = np.arange(n)
+    for off in _CONTEXT_OFFSETS:
+        j = idx + off
+        ok = (j >= 0) & (j < n)
+        ok[ok] &= groups[j[ok]] == groups[ok]
+        shifted = np.zeros_like(proba)
+        shifted[ok] = proba[j[ok]]
+        cols.append(shifted)
+    # window means within the page, via cumulative sums restricted by page boundaries
+    page_start = np.searchsorted(groups, groups, side="left")
+    page_end = np.searchsorted(groups, groups, side="right")
+    csum = np.vstack([np.zeros((1, k)), np.cumsum(proba, axis=0)])
+    for w in _CONTEXT_WINDOWS:
+        lo = np.maximum(idx - w, page_start)
+        hi = np.minimum(idx + w + 1, page_end)
+        count = np.maximum(hi - lo - 1, 1)[:, None]
+        cols.append((csum[hi] - csum[lo] - proba) / count)
+    count = (page_end - page_start)[:, None]
+    cols.append((csum[page_end] - csum[page_start]) / count)
+    return np.hstack(cols)
+
+
+def _spans(blocks: Sequence[Any]) -> list[tuple[int, int]]:
+    return [(b.start, b.end) if hasattr(b, "start") else (int(b[0]), int(b[1])) for b in blocks]
+
+
+def _check_pages(X: Any) -> list[LabelledPage]:
+    if isinstance(X, LabelledPage):
+        X = [X]
+    pages = list(X)
+    if not pages:
+        raise DataError("no training pages given")
+    for p in pages:
+        if not isinstance(p, LabelledPage):
+            raise InputError(f"expected LabelledPage objects (see boilerplate.read_pages), got {type(p).__name__}")
+    return pages
+
+
+def _page_texts(X: Iterable[Any]) -> Iterable[str]:
+    if isinstance(X, (str, LabelledPage)):
+        X = [X]
+    for item in X:
+        if isinstance(item, LabelledPage):
+            yield item.text
+        elif isinstance(item, str):
+            yield item
+        else:
+            raise InputError(f"expected page texts (str) or LabelledPage objects, got {type(item).__name__}")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

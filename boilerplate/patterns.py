@@ -1,0 +1,152 @@
+"""What we know about the web, as data: credit lines, social-embed markers, timestamp formats,
+ad and teaser words in many languages.
+
+How :mod:`boilerplate.features` uses them, once per page:
+
+* :data:`LINE_START` — one regex anchored at line starts (timestamps, em-dash bylines, bullets);
+  each named group becomes a feature column ``<group>_at_start``.
+* :data:`PHRASES` — word n-grams (credit words, agencies, embed markers, ad and teaser words),
+  looked up in the lower-cased word tokens of each block; a group's hits become ``n_<group>``.
+* :data:`NOSPACE_PHRASES` — the same groups for scripts written without spaces, where word
+  tokens do not work (one literal alternation over the page).
+
+To teach the library a new credit word or ticker format, add it to the right list below, bump
+``features.FEATURE_VERSION`` and retrain.
+"""
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------------------------------------
+# Timestamps at the start of a ticker line. Order matters only for readability.
+_TIME = r"(?:[01]?\d|2[0-3])[:.h]\s?[0-5]\d(?:\s?(?:[AaPp]\.?[Mm]\.?|Uhr|h))?"
+_DATE_NUM = r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}"
+_MONTHS = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+    r"gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)[a-zäéû]*\.?"
+)
+TICKER_PREFIXES = [
+    _TIME,                                                      # 3:15, 14h32, 12:04 PM, 9.30 Uhr
+    _DATE_NUM + r",?\s+" + _TIME,                               # 26.10.2023, 14:32
+    _DATE_NUM,                                                  # 26.10.2023
+    r"\d{1,2}\.?\s" + _MONTHS + r"(?:\s\d{4})?,?\s" + _TIME,   # 5. Okt 2023 14:32
+    _MONTHS + r"\s\d{1,2},?\s(?:\d{4},?\s)?(?:at\s)?" + _TIME,  # Nov 18, 2019 at 9:24
+    r"(?:vor|il y a|hace|há|fa|temu)\s\d+\s?\w+",               # vor 5 Min., il y a 12 min
+    r"\d+\s?(?:min|mins|minutes?|hrs?|hours?|h|std|stunden|sek|sec|seconds?)\.?\s(?:ago|fa|atrás|geleden|temu)",
+    r"\d+\s?(?:минут[уы]?|час(?:а|ов)?|секунд)\s(?:назад)",     # 5 минут назад
+    r"(?:сегодня|вчера|heute|gestern|today|yesterday|hier|aujourd'hui|hoy|ayer|oggi|ieri),?\s" + _TIME,
+    r"\d{1,2}時\d{1,2}分",                                      # 14時32分
+    r"\d+\s?(?:分钟|小时|秒)前",                                  # 10 分钟前
+    r"\d+\s?(?:分|時間)前",                                       # 5分前
+    r"منذ\s\d+\s\S+",                                            # منذ 5 دقائق
+    r"\+\+\+",                                                  # +++ live-blog marker
+]
+
+# A tweet's byline: "— Name (@handle) September 24, 2022" (also with an en dash or hyphen).
+EMBED_BYLINE = r"[—–-]\s?[^\n()]{1,80}\(@\w{1,30}\)"
+
+LINE_START_GROUPS = {
+    "timestamp_prefix": r"(?:" + "|".join(TICKER_PREFIXES) + r")(?=[\s:,.\-–—|]|$)",
+    "embed_byline": EMBED_BYLINE,
+    "bullet_prefix": r"[•·▪►▶»›>*+\-–]\s",
+    "numbered_prefix": r"\d{1,2}[.)]\s|\d{1,2}-\s",
+}
+
+LINE_START = re.compile(
+    r"(?m)^[ \t]*(?:" + "|".join(f"(?P<{name}>{p})" for name, p in LINE_START_GROUPS.items()) + ")",
+    re.IGNORECASE,
+)
+"""The line-start regex: one named group per entry of :data:`LINE_START_GROUPS`."""
+
+# ---------------------------------------------------------------------------------------------
+# Photo credits: a credit word before a colon ("Bild: keystone", "Foto: AFP", "(Image: Getty)").
+CREDIT_WORDS = [
+    "bild", "bilder", "foto", "fotos", "photo", "photos", "image", "images", "picture", "pictures",
+    "credit", "credits", "quelle", "source", "fuente", "fonte", "crédit", "crédits", "photographie",
+    "imagen", "immagine", "afbeelding", "zdjęcie", "fotografia", "kuva", "grafik", "illustration",
+    "video", "vídeo", "bildquelle", "fotó", "фото", "фотография", "изображение", "источник", "світлина",
+    "φωτογραφία", "사진", "صورة", "الصورة", "תמונה", "ภาพ", "ảnh", "foto's", "billede", "bilde",
+]
+CREDIT_AGENCIES = [
+    "keystone", "getty", "getty images", "afp", "reuters", "dpa", "ap photo", "epa", "imago",
+    "shutterstock", "istock", "istockphoto", "ansa", "efe", "tass", "ria novosti", "xinhua", "kyodo",
+    "yonhap", "anadolu", "picture alliance", "ullstein", "sda", "wikimedia", "unsplash", "keystone-sda",
+    "thinkstock", "alamy", "zuma", "sipa", "belga", "anp", "apa", "pa images", "pa wire", "newscom",
+    "тасс", "риа новости", "ap", "bloomberg", "afp photo", "epa-efe",
+]
+
+# Embedded posts and players rendered as text (domain names are tokenised: "pic.twitter.com"
+# becomes "pic twitter com").
+EMBED_PHRASES = [
+    "pic twitter com", "twitter com", "x com", "instagram com", "youtube com", "youtu be", "tiktok com",
+    "facebook com", "fb watch", "t me", "bsky app", "threads net", "vimeo com", "open spotify com",
+    "soundcloud com", "a post shared by", "ein beitrag geteilt von", "une publication partagée par",
+    "una publicación compartida por", "un post condiviso da", "uma publicação compartilhada por",
+    "публикация от", "view this post on instagram", "diesen beitrag auf instagram ansehen",
+    "watch on youtube", "auf youtube ansehen", "regarder sur youtube", "ver en youtube", "guarda su youtube",
+    "original sound", "originalton", "son original", "sonido original", "posted by", "tweets by",
+    "follow on instagram", "views", "aufrufe", "vues", "visualizaciones", "просмотров", "просмотры",
+    "retweets", "likes", "reposts", "watch later", "share", "copy link", "tap to unmute",
+]
+
+# Advertising, teaser headers, navigation, prompts, footers and comment sections.
+AD_PHRASES = [
+    # advertising
+    "anzeige", "werbung", "advertisement", "advertising", "sponsored", "sponsor", "publicité", "publicidad",
+    "pubblicità", "publicidade", "reklama", "advertentie", "annons", "mainos", "promoted", "partner content",
+    "paid content", "paid post", "native ad", "реклама", "إعلان", "פרסומת", "partnerinhalt", "pr",
+    # teaser and related-article headers
+    "read more", "read also", "see also", "related", "recommended", "more from", "more on this",
+    "most read", "most popular", "trending", "you may also like", "you might also like", "don t miss",
+    "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren", "meistgelesen", "weitere artikel",
+    "à lire aussi", "lire aussi", "à voir aussi", "les plus lus", "sur le même sujet", "leggi anche",
+    "potrebbe interessarti", "lee también", "te puede interesar", "leia também", "veja também",
+    "lees ook", "czytaj także", "czytaj też", "читайте также", "смотрите также", "по теме", "اقرأ أيضا", "news",
+    "nachrichten", "more stories", "top stories", "latest news", "weitere news", "mehr news",
+    # navigation, share, prompts
+    "newsletter", "subscribe", "abonnieren", "abonnez", "abonnez vous", "suscríbete", "iscriviti", "подписаться",
+    "подпишитесь", "sign in", "sign up", "log in", "login", "anmelden", "se connecter", "register", "registrieren",
+    "share", "teilen", "partager", "compartir", "condividi", "поделиться", "tweet", "whatsapp", "e mail", "email",
+    "cookie", "cookies", "privacy", "datenschutz", "datenschutzerklärung", "impressum", "imprint",
+    "terms of use", "terms of service", "all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
+    "todos los derechos reservados", "все права защищены", "contact us", "kontakt", "about us", "über uns",
+    "accept", "akzeptieren", "accepter", "menu", "menü", "home", "startseite", "accueil", "search", "suche",
+    "agb", "faq", "jobs", "karriere", "mediadaten", "rss", "app", "podcast", "podcasts", "abo", "premium",
+    "paywall", "continue reading", "weiterlesen", "lire la suite", "leer más", "continua a leggere",
+    # comment sections
+    "comments", "comment", "kommentare", "kommentar", "commentaires", "comentarios", "commenti",
+    "комментарии", "reply", "antworten", "répondre", "responder", "gefällt mir", "report", "melden",
+]
+
+# The same groups in scripts written without spaces (matched as substrings).
+NOSPACE_PHRASES = {
+    "credit": ["写真：", "写真:", "图片：", "图片来源", "圖片", "图：", "摄影：", "資料写真", "画像："],
+    "agency": ["新华社", "共同通信", "연합뉴스", "時事通信", "中新社"],
+    "embed": ["转发", "点赞", "再生回数", "分享到"],
+    "ad": ["广告", "広告", "광고", "相关阅读", "相关新闻", "推荐阅读", "関連記事", "おすすめ", "关注我们",
+           "版权所有", "著作権", "無断転載", "免责声明", "评论", "コメント", "分享", "シェア", "登录", "ログイン",
+           "ホーム", "首页", "ข่าวที่เกี่ยวข้อง", "โฆษณา"],
+}
+
+PHRASES = {
+    "agency": CREDIT_AGENCIES,
+    "embed": EMBED_PHRASES,
+    "ad": AD_PHRASES,
+}
+
+# Terminal punctuation across scripts (a block ending in one of these reads like a sentence).
+TERMINAL_PUNCT = ".!?…。！？؟।｡"
+CLOSING_QUOTES = "\"'»«”“’›‹」』)]）"
+QUOTE_CHARS = "\"«»„“”‘’‚‹›「」『』"
+
+# Function characters for scripts without spaces, where word stoplists do not apply.
+STOP_CHARS = {
+    "zh": "的了是在和有我他这也就不人都一上们为到说与被",
+    "ja": "のはにをがでたてとしもるからなどれ",
+    "ko": "은는이가을를의에서도와과로",
+    "th": "ที่และในของเป็นได้ไม่ให้",
+}
