@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ._common import SHAPE_HELP, progress_printer
 
 FOLDS_DEFAULT = 5
 
@@ -30,8 +31,8 @@ def register(subparsers: Any) -> None:
                    help=f"cross-validation folds when no --model is given (default {FOLDS_DEFAULT})")
     p.add_argument("--group-by", choices=["page", "site"], default="page",
                    help="keep a page's (or a site's) blocks in one fold (default: page)")
-    p.add_argument("--shape", choices=["as-is", "paragraph", "wet", "both"], default="as-is",
-                   help="how pages given as blocks are joined into text (default: as written)")
+    p.add_argument("--shape", default="both", choices=["both", "paragraph", "wet", "as-is"], help=SHAPE_HELP)
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.add_argument("--worst", type=int, default=40, metavar="N", help="worst errors to list (default 40)")
     p.set_defaults(func=run)
 
@@ -52,16 +53,14 @@ def run(args: argparse.Namespace) -> int:
         preds = predict_pages(load_model(args.model), pages)
         how = args.model
     else:
-        def progress(done: int, total: int) -> None:
-            print(f"\rfold {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
         preds = cross_val_predict_pages(BlockClassifier(), pages, folds=args.folds, group_by=args.group_by,
-                                        progress=progress)
+                                        progress=progress_printer("fold", args.quiet))
         how = f"new BlockClassifier, {args.folds}-fold cross-validation grouped by {args.group_by}"
     notes = {"data": ", ".join(args.data), "pages": f"{len(pages):,} (shape: {args.shape})", "model": how}
     path = write_report(
         Path(args.output), preds.gold, preds.proba, preds.page_id, preds.lang, preds.text, pred=preds.pred,
         sources=preds.source, title="boilerplate evaluation report", notes=notes, worst=args.worst,
     )
-    print(f"wrote {path} ({len(preds.gold):,} blocks of {len(pages):,} pages)", file=sys.stderr)
+    if not args.quiet:
+        print(f"wrote {path} ({len(preds.gold):,} blocks of {len(pages):,} pages)", file=sys.stderr)
     return 0
