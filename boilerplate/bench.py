@@ -274,6 +274,15 @@ def _repeat_paragraphs(paragraphs: Sequence[str], mb: float) -> str:
     return "\n\n".join(parts)
 
 
+# Corpus-scale sections live beside the code they measure.
+from .parallel import bench_jobs, bench_streamed_rss  # noqa: E402
+from .spark import bench_spark  # noqa: E402
+
+section("jobs", "classify -j 2 against -j 1 (read, classify, encode)")(bench_jobs)
+section("streamed", "peak RSS of classify -j 2 on a large streamed input")(bench_streamed_rss)
+section("spark", "Spark local[*] against classify_many")(bench_spark)
+
+
 # ---------------------------------------------------------------------------------------------
 # The run
 
@@ -372,6 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)})")
     parser.add_argument("--sizes", type=_two_sizes, default=None, metavar="SMALL,LARGE",
                         help="page sizes in MB for the linearity section (default 1,10; 0.1,1 with --quick)")
+    parser.add_argument("--streamed-mb", type=float, default=None,
+                        help="input size for the 'streamed' section (default: 10x the corpus)")
     parser.add_argument("--runs", type=int, default=RUNS_DEFAULT, help="timed runs per figure, median kept")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE_DEFAULT, help="classify_many batch size")
     parser.add_argument("--data", default=str(DATA_DEFAULT), help="labelled pages of the project (default: data/)")

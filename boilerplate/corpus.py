@@ -56,7 +56,7 @@ FORMATS: tuple[str, ...] = ("text", "jsonl", "warc", "parquet")
 OUTPUT_FORMATS: tuple[str, ...] = ("jsonl", "parquet", "tsv", "text")
 
 # Suffixes (after removing a compression suffix) that name a format. Anything else is text.
-_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+_JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _WARC_SUFFIXES = (".warc", ".wet", ".arc")
 _COMPRESSION_SUFFIXES = (".gz", ".zst")
 # Directory walks pick up these files only (plus ``.txt``), so stray files are not read as pages.

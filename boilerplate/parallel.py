@@ -140,31 +140,63 @@ def classify_records(records: Iterable[Record], settings: Settings, jobs: int = 
     bounds the batches submitted but not yet written. Raises :class:`boilerplate.ModelError`
     before reading anything if the model cannot be loaded.
     """
-    groups = batches(records, settings.batch_pages, settings.batch_chars)
     if jobs <= 1:
         _init_worker(settings, ignore_sigint=False)
-        for batch in groups:
+        for batch in batches(records, settings.batch_pages, settings.batch_chars):
             yield from classify_batch(batch)
         return
-    from .api import load_model
+    with WorkerPool(settings, jobs, max_in_flight) as pool:
+        yield from pool.classify(records)
 
-    load_model(settings.model_path)  # fail fast, in the main process, on a bad model
-    limit = max_in_flight or 2 * jobs + 1
-    from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker, initargs=(settings,))
-    pending: deque[Any] = deque()
-    try:
-        for batch in groups:
-            pending.append(pool.submit(classify_batch, batch))
-            while len(pending) >= limit or (pending and pending[0].done()):
+class WorkerPool:
+    """``jobs`` worker processes, each with the model loaded once, fed batches in order.
+
+    >>> with WorkerPool(Settings(), jobs=2) as pool:  # doctest: +SKIP
+    ...     results = list(pool.classify(records))
+    """
+
+    def __init__(self, settings: Settings, jobs: int, max_in_flight: int | None = None):
+        from concurrent.futures import ProcessPoolExecutor
+
+        from .api import load_model
+
+        load_model(settings.model_path)  # fail fast, in the main process, on a bad model
+        self.settings = settings
+        self.jobs = jobs
+        self.limit = max_in_flight or 2 * jobs + 1
+        self._executor = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
+                                             initargs=(settings,))
+
+    def warm_up(self) -> None:
+        """Start every worker and load its model now (so timings that follow leave startup out)."""
+        futures = [self._executor.submit(classify_batch, [Record(f"warm-up {i}", "Warm-up page.")])
+                   for i in range(self.jobs * 2)]
+        for fut in futures:
+            fut.result()
+
+    def classify(self, records: Iterable[Record]) -> Iterator[PageResult]:
+        """One result per record, in input order, with at most ``limit`` batches in flight."""
+        pending: deque[Any] = deque()
+        try:
+            for batch in batches(records, self.settings.batch_pages, self.settings.batch_chars):
+                pending.append(self._executor.submit(classify_batch, batch))
+                while len(pending) >= self.limit or (pending and pending[0].done()):
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-    finally:
-        for fut in pending:
-            fut.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            for fut in pending:
+                fut.cancel()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def _context() -> Any:
@@ -234,3 +266,157 @@ class RunStats:
         return (f"{self.pages:,} pages ({', '.join(extra)}), {blocks:,} blocks ({per_label}), "
                 f"{self.nbytes / 1e6:.1f} MB in {secs:.1f} s: {self.nbytes / 1e6 / secs:.2f} MB/s, "
                 f"{self.pages / secs:.1f} pages/s")
+
+
+# ---------------------------------------------------------------------------------------------
+# Benchmark sections (registered in boilerplate.bench): -j speed-up and peak RSS when streaming
+
+BENCH_JOBS = 2
+STREAMED_TIMES_CORPUS = 10
+"""Without ``--streamed-mb``, the streamed input is this many times the bench corpus."""
+
+
+def bench_jobs(bench: Any) -> dict[str, Any]:
+    """``-j 2`` against ``-j 1``: the whole pipeline (read JSONL, classify, encode JSONL rows).
+
+    Both read the bench corpus from the same JSONL file; worker start-up (fork server, model
+    load) is timed apart, as it is paid once per run, not per page.
+    """
+    import tempfile
+
+    from .corpus import read_records
+
+    corpus, args = bench.corpus, bench.args
+    settings = Settings(model_path=args.model, batch_pages=args.batch_size)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "corpus.jsonl")
+        _write_jsonl(path, corpus.texts, corpus.nbytes)
+
+        def pipeline(pool: WorkerPool | None) -> int:
+            records = read_records([path])
+            results = pool.classify(records) if pool else classify_records(records, settings, jobs=1)
+            return sum(1 for _ in results)
+
+        pipeline(None)  # warm-up: lazy loads, caches
+        t1 = _median_seconds(lambda: pipeline(None), args.runs)
+        started = time.perf_counter()
+        with WorkerPool(settings, BENCH_JOBS) as pool:
+            pool.warm_up()
+            startup = time.perf_counter() - started
+            t2 = _median_seconds(lambda: pipeline(pool), args.runs)
+    speedup = t1 / t2
+    bench.row(f"classify -j {BENCH_JOBS} speed-up", f"{speedup:.2f}x",
+              f"{corpus.mb / t1:.2f} -> {corpus.mb / t2:.2f} MB/s (bar: 1.7x on 2 cores); "
+              f"worker start-up {startup:.1f} s, paid once")
+    return {"jobs": BENCH_JOBS, "speedup": round(speedup, 3), "mb_per_s_1": round(corpus.mb / t1, 3),
+            "mb_per_s_n": round(corpus.mb / t2, 3), "startup_seconds": round(startup, 2), "cpus": default_jobs(0)}
+
+
+def bench_streamed_rss(bench: Any) -> dict[str, Any]:
+    """Peak memory of ``boilerplate classify -j 2`` on a large JSONL file, at two input sizes.
+
+    The input is the bench corpus repeated (``--streamed-mb``, default 10x the corpus); the
+    figure is the sum over the process tree (main, fork server, workers) of each process's
+    peak RSS, an upper bound of the tree's peak. Memory that does not grow with the input is
+    what bounded streaming means.
+    """
+    import tempfile
+
+    corpus, args = bench.corpus, bench.args
+    large = getattr(args, "streamed_mb", None) or STREAMED_TIMES_CORPUS * corpus.mb
+    out: dict[str, Any] = {"jobs": BENCH_JOBS, "runs": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for mb in (large / 10, large):
+            path = os.path.join(tmp, f"streamed-{mb:.0f}mb.jsonl")
+            nbytes = _write_jsonl(path, corpus.texts, int(mb * 1e6))
+            cmd = [sys.executable, "-m", "boilerplate", "classify", path, "-j", str(BENCH_JOBS), "-o", "-", "-q"]
+            if args.model:
+                cmd += ["--model", args.model]
+            peak = peak_rss_of(cmd)
+            run = {"input_mb": round(nbytes / 1e6, 1), **peak, "mb_per_s": round(nbytes / 1e6 / peak["seconds"], 2)}
+            out["runs"].append(run)
+            os.remove(path)
+            bench.row(f"peak RSS, classify -j {BENCH_JOBS}, {nbytes / 1e6:,.0f} MB streamed",
+                      f"{run['tree_peak_rss_mb']:.0f} MB",
+                      f"main process {run['main_peak_rss_mb']:.0f} MB, {len(run['processes'])} processes, "
+                      f"{run['mb_per_s']} MB/s")
+    out["tree_peak_rss_mb"] = out["runs"][-1]["tree_peak_rss_mb"]
+    return out
+
+
+def peak_rss_of(cmd: Sequence[str]) -> dict[str, Any]:
+    """Run ``cmd`` (stdout discarded) and sample its process tree's peak RSS (Linux ``VmHWM``)."""
+    import subprocess
+
+    started = time.perf_counter()
+    proc = subprocess.Popen(list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peaks: dict[int, tuple[str, int]] = {}
+    while proc.poll() is None:
+        for pid in [proc.pid, *_descendants(proc.pid)]:
+            kb = _vm_hwm_kb(pid)
+            if kb is not None:
+                name = "main" if pid == proc.pid else f"child {pid}"
+                peaks[pid] = (name, max(kb, peaks.get(pid, ("", 0))[1]))
+        time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.strip()[-500:]}")
+    main_kb = peaks.get(proc.pid, ("main", 0))[1]
+    return {"seconds": round(seconds, 2), "tree_peak_rss_mb": round(sum(kb for _, kb in peaks.values()) / 1024, 1),
+            "main_peak_rss_mb": round(main_kb / 1024, 1),
+            "processes": {name: round(kb / 1024, 1) for name, kb in peaks.values()}}
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _vm_hwm_kb(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _write_jsonl(path: str, texts: Sequence[str], nbytes: int) -> int:
+    """Write ``texts`` (cycled) as JSONL pages until the file holds about ``nbytes`` of text."""
+    import json
+
+    written = 0
+    i = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while written < nbytes:
+            text = texts[i % len(texts)]
+            fh.write(json.dumps({"id": f"page-{i}", "text": text}, ensure_ascii=False) + "\n")
+            written += len(text.encode("utf-8"))
+            i += 1
+    return written
+
+
+def _median_seconds(fn: Any, runs: int) -> float:
+    times = []
+    for _ in range(max(1, runs)):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return sorted(times)[len(times) // 2]

@@ -136,3 +136,64 @@ def _executor_model(key: str, shipped: Any) -> Any:
         model = load_model() if shipped is None else pickle.loads(shipped.value)
         _MODELS[key] = model
     return model
+
+
+# ---------------------------------------------------------------------------------------------
+# Benchmark section (registered in boilerplate.bench)
+
+
+def bench_spark(bench: Any) -> dict[str, Any]:
+    """Spark ``local[*]`` throughput on the bench corpus, as a multiple of ``classify_many``'s.
+
+    Both run in this benchmark: ``classify_many`` in this process (one core), then
+    :func:`classify_dataframe` over the same texts in a DataFrame cached in Spark, written to
+    Spark's ``noop`` sink. Session start-up and a warm-up job (which starts the Python workers
+    and loads their models) are left out of the timing. Skipped, with a row saying why, when
+    PySpark or Java is missing.
+    """
+    import os
+    import shutil
+    import sys
+    import time
+
+    from .api import classify_many
+
+    try:
+        import pandas as pd
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        bench.row("Spark local[*]", "skipped", f"({exc.name} is not installed: pip install '.[spark]')")
+        return {"skipped": f"{exc.name} not installed"}
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        bench.row("Spark local[*]", "skipped", "(no Java: see ci-deps.sh)")
+        return {"skipped": "no java"}
+    corpus, args = bench.corpus, bench.args
+    t0 = time.perf_counter()
+    for _ in classify_many(corpus.texts, batch_size=args.batch_size, model=bench.model):
+        pass
+    local_s = time.perf_counter() - t0
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    os.environ["PYTHONPATH"] = repo + os.pathsep + os.environ.get("PYTHONPATH", "")
+    cores = os.cpu_count() or 1
+    spark = (SparkSession.builder.master("local[*]").appName("boilerplate-bench")
+             .config("spark.ui.enabled", "false").config("spark.sql.execution.arrow.pyspark.enabled", "true")
+             .config("spark.driver.memory", "2g").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        frame = pd.DataFrame({"id": [str(i) for i in range(len(corpus.texts))], "text": corpus.texts})
+        df = spark.createDataFrame(frame).repartition(4 * cores).cache()
+        df.count()
+        warm = spark.createDataFrame(frame.head(8 * cores)).repartition(2 * cores)
+        classify_dataframe(warm, model_path=args.model).write.format("noop").mode("overwrite").save()
+        t0 = time.perf_counter()
+        classify_dataframe(df, model_path=args.model).write.format("noop").mode("overwrite").save()
+        spark_s = time.perf_counter() - t0
+    finally:
+        spark.stop()
+    ratio = local_s / spark_s
+    bench.row("Spark local[*] vs classify_many", f"{ratio:.2f}x",
+              f"{corpus.mb / spark_s:.2f} MB/s on {cores} cores vs {corpus.mb / local_s:.2f} MB/s in one process")
+    return {"cores": cores, "spark_mb_per_s": round(corpus.mb / spark_s, 3),
+            "classify_many_mb_per_s": round(corpus.mb / local_s, 3), "spark_over_classify_many": round(ratio, 3)}
