@@ -612,7 +612,7 @@ class Writer:
         else:
             self._fh = open(self.partial, "ab" if append else "wb")
         if fmt == "tsv" and not append:
-            self._fh.write(("\t".join(TSV_COLUMNS) + "\t" + "\n").replace("\t\n", "\n").encode())
+            self._fh.write(("\t".join(TSV_COLUMNS) + "\n").encode())
 
     def write(self, encoded: bytes | dict[str, Any]) -> None:
         """Write one page (as returned by :func:`encode_row`)."""

@@ -24,6 +24,7 @@ one line, in input order, so nothing is duplicated or lost as long as the inputs
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 from typing import Any
@@ -95,20 +96,22 @@ def run(args: argparse.Namespace) -> int:
     first_error: str | None = None
     previous_sigterm = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        for result in classify_records(records, settings, default_jobs(args.jobs)):
-            if result.error is not None:
-                if args.strict:
-                    raise InputError(result.error)
-                first_error = first_error or result.error
-                if not args.quiet and stats.failed < ERRORS_SHOWN:
-                    _warn(bar, result.error)
-            writer.write(result.encoded)
-            stats.add(result)
-            if bar is not None:
-                bar.update(1)
-                if stats.pages % 16 == 0:
-                    bar.set_postfix_str(f"{stats.nbytes / 1e6:.1f} MB, {stats.nbytes / 1e6 / stats.seconds:.2f} MB/s",
-                                        refresh=False)
+        results = contextlib.closing(classify_records(records, settings, default_jobs(args.jobs)))
+        with results as stream:  # closing stops the worker pool at once on an error
+            for result in stream:
+                if result.error is not None:
+                    if args.strict:
+                        raise InputError(result.error)
+                    first_error = first_error or result.error
+                    if not args.quiet and stats.failed < ERRORS_SHOWN:
+                        _warn(bar, result.error)
+                writer.write(result.encoded)
+                stats.add(result)
+                if bar is not None:
+                    bar.update(1)
+                    if stats.pages % 16 == 0:
+                        bar.set_postfix_str(f"{stats.nbytes / 1e6:.1f} MB, {stats.nbytes / 1e6 / stats.seconds:.2f} MB/s",
+                                            refresh=False)
     except KeyboardInterrupt:
         if args.resume or out_format == "jsonl" and writer.partial is not None:
             writer.suspend()
