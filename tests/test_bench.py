@@ -67,6 +67,7 @@ def test_bench_reports_every_section(corpus_file: Path, model_file: Path, tmp_pa
                                      capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bench.json"
     rc = bench.main(["--mb", "0.02", "--runs", "1", "--sizes", "0.005,0.05", "--data", str(corpus_file),
+                     "--sections", "throughput,justext,linearity",  # the corpus-scale ones: test_classify_cli
                      "--pages", str(tmp_path / "absent.jsonl"), "--model", str(model_file), "--json", str(out),
                      "--quiet"])
     assert rc == 0

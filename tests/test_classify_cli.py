@@ -300,3 +300,22 @@ def test_interrupted_process_resumes_without_loss_or_duplicates(tmp_path, model)
     assert resumed.returncode == 0, resumed.stderr
     ids = [r["id"] for r in read_jsonl(out)]
     assert ids == [f"doc{i}" for i in range(1000)]
+
+
+# -- benchmark sections (smoke: figures present, nothing timed) --------------------------------------
+
+def test_bench_jobs_and_streamed_sections_report_their_figures(tmp_path, model):
+    from boilerplate import bench
+
+    data = tmp_path / "pages.jsonl"
+    with open(data, "w") as fh:
+        for i in range(6):
+            fh.write(json.dumps({"id": f"p{i}", "blocks": [{"text": page_text(i), "label": "body"}]}) + "\n")
+    out = tmp_path / "bench.json"
+    assert bench.main(["--mb", "0.02", "--runs", "1", "--sections", "jobs,streamed", "--streamed-mb", "0.05",
+                       "--data", str(data), "--pages", str(tmp_path / "absent"), "--model", model,
+                       "--json", str(out), "--quiet"]) == 0
+    sections = json.loads(out.read_text())["sections"]
+    assert sections["jobs"]["speedup"] > 0 and sections["jobs"]["jobs"] == 2
+    runs = sections["streamed"]["runs"]
+    assert len(runs) == 2 and all(r["tree_peak_pss_mb"] > 0 and r["processes"] >= 3 for r in runs)
