@@ -380,7 +380,8 @@ def read_warc(stream: IO[bytes], name: str, stats: ReadStats | None = None) -> I
 
     id = ``WARC-Record-ID``, url = ``WARC-Target-URI``. A record that cannot be parsed
     becomes an error record ``NAME@OFFSET``; reading resumes at the next record header (plain
-    WARC) or gzip member (``.warc.gz``) when the stream can seek, else stops.
+    WARC) or gzip member (``.warc.gz``) when the stream can seek, else stops. A run of
+    consecutive damaged records gives one error record.
     """
     from warcio.archiveiterator import ArchiveIterator
 
@@ -399,12 +400,14 @@ def read_warc(stream: IO[bytes], name: str, stats: ReadStats | None = None) -> I
             return
         except Exception as exc:  # warcio raises many types on malformed input
             offset = getattr(iterator, "offset", start)
+            seekable = stream.seekable() and not isinstance(stream, gzip.GzipFile)
+            # A failure right at a re-synchronisation point is a false start (gzip magic bytes
+            # inside compressed data, say): try the next candidate without another error record.
             if not (resyncing and not yielded and offset == start):
                 where = f"{name}@{offset}"
-                yield Record.failed(where, f"{where}: malformed or truncated WARC record ({_short(exc)})")
-            if not stream.seekable() or isinstance(stream, gzip.GzipFile):
-                yield Record.failed(f"{name}@end", f"{name}: cannot skip the bad record in a non-seekable stream; "
-                                                   f"the rest of {name} is lost")
+                lost = "" if seekable else f"; the rest of {name} is lost (the stream cannot seek past it)"
+                yield Record.failed(where, f"{where}: malformed or truncated WARC record ({_short(exc)}){lost}")
+            if not seekable:
                 return
             nxt = _next_warc_start(stream, offset + 1)
             if nxt is None:
