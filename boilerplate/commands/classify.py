@@ -27,12 +27,13 @@ import argparse
 import contextlib
 import signal
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..corpus import (FORMATS, OUTPUT_FORMATS, ReadStats, Writer, expand_inputs, infer_output_format,
                       prepare_resume, read_records, skip_records)
 from ..document import LABELS
-from ..errors import InputError
+from ..errors import BoilerplateError, InputError
 from ..parallel import BATCH_PAGES, RunStats, Settings, classify_records, default_jobs
 
 ERRORS_SHOWN = 10
@@ -120,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             writer.abort()
         raise
+    except BrokenProcessPool:
+        writer.suspend()
+        kept = f"; {writer.partial} keeps the pages before it: rerun with --resume" if writer.fmt == "jsonl" else ""
+        raise BoilerplateError(f"a worker process died (out of memory?) after {done + stats.pages:,} pages{kept}") from None
     except BaseException:
         writer.suspend() if args.resume else writer.abort()
         raise
