@@ -42,12 +42,15 @@ import glob
 import gzip
 import io
 import json
+import operator
 import os
 import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Sequence
+
+import numpy as np
 
 from .document import LABELS, Document
 from .errors import InputError
@@ -541,9 +544,23 @@ def page_row(record: Record, doc: Document | None, keep: Sequence[str] = ("body"
         row["body"] = None
         row["error"] = error or "not classified"
         return row
-    row["blocks"] = [b.to_dict() for b in doc.blocks]
+    row["blocks"] = _block_dicts(doc)
     row["body"] = doc.body_text(keep)
     return row
+
+
+_SCORES = operator.itemgetter(*LABELS)
+
+
+def _block_dicts(doc: Document) -> list[dict[str, Any]]:
+    """``[b.to_dict() for b in doc.blocks]`` (scores to 4 places), rounding in one numpy call."""
+    if not doc.blocks:
+        return []
+    if any(b.scores is None for b in doc.blocks):
+        return [b.to_dict() for b in doc.blocks]
+    scores = np.round(np.array([_SCORES(b.scores) for b in doc.blocks], dtype=float), 4).tolist()
+    return [{"start": b.start, "end": b.end, "label": b.label, "scores": dict(zip(LABELS, s))}
+            for b, s in zip(doc.blocks, scores)]
 
 
 def encode_row(row: dict[str, Any], fmt: str) -> bytes | dict[str, Any]:
