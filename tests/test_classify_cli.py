@@ -149,6 +149,16 @@ def test_every_input_format_in_one_run(tmp_path, model):
     assert [r["body"] for r in rows] == [d.body_text() for d in docs]
 
 
+def test_format_and_field_options(tmp_path, model):
+    src = tmp_path / "dump.txt"  # JSONL under another name
+    src.write_text(json.dumps({"key": "k1", "content": page_text(1), "link": "http://x/1"}) + "\n")
+    out = tmp_path / "o.jsonl"
+    assert run(str(src), "--format", "jsonl", "--text-field", "content", "--id-field", "key", "--url-field", "link",
+               "-o", str(out), "-q", model=model) == 0
+    (row,) = read_jsonl(out)
+    assert row["id"] == "k1" and row["url"] == "http://x/1" and row["blocks"]
+
+
 # -- faults ----------------------------------------------------------------------------------
 
 def test_bad_records_are_kept_counted_and_exit_1(tmp_path, model, capsys):
