@@ -1,0 +1,184 @@
+"""Features: every column named, and each family measured on small cases."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from boilerplate.features import FEATURE_VERSION, feature_names, featurize
+from boilerplate.lang import identify, stopwords
+from boilerplate.segment import block_spans
+
+
+def features_of(text: str) -> tuple[list[str], np.ndarray]:
+    spans = block_spans(text)
+    return [text[s:e] for s, e in spans], featurize(text, spans)
+
+
+def col(X: np.ndarray, name: str) -> list[float]:
+    return [round(float(v), 4) for v in X[:, feature_names().index(name)]]
+
+
+def test_names_are_unique_and_match_the_matrix():
+    names = feature_names()
+    assert len(names) == len(set(names))
+    _, X = features_of("One\n\nTwo three.")
+    assert X.shape == (2, len(names)) and X.dtype == np.float32
+    assert np.isfinite(X).all()
+    assert isinstance(FEATURE_VERSION, int)
+
+
+def test_empty_page_has_an_empty_matrix():
+    X = featurize("", [])
+    assert X.shape == (0, len(feature_names()))
+
+
+def test_length_and_words():
+    _, X = features_of("one two three\n\nfour")
+    assert col(X, "log_words") == pytest.approx([np.log1p(3), np.log1p(1)], abs=1e-4)
+    assert col(X, "log_chars") == pytest.approx([np.log1p(13), np.log1p(4)], abs=1e-4)
+
+
+def test_chinese_counts_tokens_by_characters():
+    _, X = features_of("这是一个没有空格的中文句子，用来测试分词。")
+    assert col(X, "log_words")[0] == pytest.approx(np.log1p(1), abs=1e-4)
+    assert col(X, "log_tokens")[0] > np.log1p(5)
+    assert col(X, "ratio_nospace_script")[0] > 0.8
+    assert col(X, "ends_terminal") == [1.0]
+
+
+@pytest.mark.parametrize("line", [
+    "3:15 Headline", "14h32 Grève", "vor 5 Min. Neues", "26.10.2023, 14:32 Etwas", "12:04 PM Storm",
+    "il y a 12 min Le point", "Вчера, 18:40 Новость", "14時32分 速報", "10 分钟前 新闻", "منذ 5 دقائق خبر",
+])
+def test_timestamp_prefixes_in_many_formats(line):
+    _, X = features_of(line)
+    assert col(X, "timestamp_prefix_at_start") == [1.0]
+
+
+@pytest.mark.parametrize("line", ["2014 gründete Russland die Union.", "Um 14 Uhr begann es.", "300'000 Reservisten"])
+def test_years_and_numbers_are_not_timestamps(line):
+    _, X = features_of(line)
+    assert col(X, "timestamp_prefix_at_start") == [0.0]
+
+
+def test_punctuation_quotes_and_capitals():
+    texts, X = features_of("«Wir hoffen es.»\n\nFootball news:\n\nNO PUNCTUATION HERE")
+    assert col(X, "ends_terminal") == [1.0, 0.0, 0.0]
+    assert col(X, "ends_colon") == [0.0, 1.0, 0.0]
+    assert col(X, "starts_quote") == [1.0, 0.0, 0.0]
+    assert col(X, "has_quote") == [1.0, 0.0, 0.0]
+    assert col(X, "ratio_upper")[2] == 1.0
+
+
+def test_digits_ratio():
+    _, X = features_of("1234 abcd")
+    assert col(X, "ratio_digit") == [pytest.approx(4 / 9, abs=1e-4)]
+
+
+@pytest.mark.parametrize("line, at_end", [
+    ("Russen stehen in Almaty an. Bild: keystone", 1.0),
+    ("…dass Kasachstan russisch sei.Bild: keystone", 1.0),
+    ("Passengers on the pier (Image: Getty)", 1.0),
+    ("Фото: ТАСС", 1.0),
+])
+def test_credit_lines(line, at_end):
+    _, X = features_of(line)
+    assert col(X, "credit_at_end") == [at_end]
+    assert col(X, "n_credit")[0] > 0
+
+
+def test_credit_word_without_colon_is_not_a_credit():
+    _, X = features_of("The photo shows a bridge over the river.")
+    assert col(X, "n_credit") == [0.0]
+
+
+def test_copyright_and_agency():
+    _, X = features_of("Die Demonstranten vor dem Parlament. © dpa")
+    assert col(X, "copyright_at_end") == [1.0]
+    assert col(X, "agency_at_end") == [1.0]
+
+
+def test_embed_markers_handles_urls_and_bylines():
+    texts, X = features_of(
+        "Great day pic.twitter.com/8krrRu9mWk #win\n\n— Jane Doe (@jane_doe) September 24, 2022\n\n"
+        "See https://example.org/page for more\n\nA post shared by Max (@max)")
+    assert col(X, "n_embed")[0] > 0 and col(X, "n_embed")[3] > 0
+    assert col(X, "n_hashtag")[0] > 0
+    assert col(X, "embed_byline_at_start") == [0.0, 1.0, 0.0, 0.0]
+    assert col(X, "n_handle")[1] > 0 and col(X, "n_handle")[2] == 0
+    assert col(X, "n_url") == [0.0, 0.0, pytest.approx(np.log1p(1), abs=1e-4), 0.0]
+
+
+def test_email_address_is_not_a_handle():
+    _, X = features_of("write to news@example.org")
+    assert col(X, "n_handle") == [0.0]
+
+
+@pytest.mark.parametrize("line", ["Anzeige", "Advertisement", "Read more:", "Lesen Sie auch", "Читайте также",
+                                  "À lire aussi", "Publicité"])
+def test_ad_and_teaser_words(line):
+    _, X = features_of(line)
+    assert col(X, "n_ad")[0] > 0
+    assert col(X, "ad_at_start") == [1.0]
+
+
+def test_cjk_ad_words():
+    _, X = features_of("相关阅读：北京天气")
+    assert col(X, "n_nospace_ad")[0] > 0
+
+
+def test_language_differs_from_page_language():
+    german = "Die Regierung hat am Dienstag beschlossen, dass die Schulen wieder öffnen werden."
+    french = "Le gouvernement a décidé mardi que les écoles allaient rouvrir la semaine prochaine."
+    _, X = features_of("\n\n".join([german, german, german, french]))
+    assert col(X, "lang_differs") == [0.0, 0.0, 0.0, 1.0]
+    assert col(X, "stop_density_page_lang")[0] > col(X, "stop_density_page_lang")[3]
+    assert col(X, "stop_density_own_lang")[3] > 0.2
+
+
+def test_language_id_is_offline_and_skips_short_text():
+    langs, conf = identify(["Das ist ein ganz normaler deutscher Satz.", "ok"])
+    assert langs == ["de", ""] and conf[0] > 0.5 and conf[1] == 0.0
+    assert "und" in stopwords("de") and stopwords("xx") == frozenset()
+
+
+def test_separators_and_paragraph_runs():
+    texts, X = features_of("Title\n\nline one\nline two\nline three\n\nLast")
+    assert col(X, "sep_before_blank") == [1.0, 1.0, 0.0, 0.0, 1.0]
+    assert col(X, "sep_after_blank") == [1.0, 0.0, 0.0, 1.0, 1.0]
+    assert col(X, "log_paragraph_blocks")[1:4] == [pytest.approx(np.log1p(3), abs=1e-4)] * 3
+
+
+def test_crlf_blank_line_counts_as_paragraph_break():
+    _, X = features_of("a\r\nb\r\n\r\nc")
+    assert col(X, "sep_before_blank") == [1.0, 0.0, 1.0]
+
+
+def test_position_duplicates_and_ticker_runs():
+    texts, X = features_of("Menu\n3:15 A\n3:14 B\n3:10 C\nMenu")
+    assert col(X, "rel_index") == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert col(X, "duplicate_count") == [pytest.approx(np.log1p(1), abs=1e-4), 0, 0, 0,
+                                         pytest.approx(np.log1p(1), abs=1e-4)]
+    assert col(X, "ticker_run_length") == [0.0] + [pytest.approx(np.log1p(3), abs=1e-4)] * 3 + [0.0]
+
+
+def test_neighbour_columns_shift_within_the_page():
+    _, X = features_of("3:15 A\n\nplain\n\nplain again")
+    assert col(X, "prev1_timestamp_prefix_at_start") == [0.0, 1.0, 0.0]
+    assert col(X, "next1_timestamp_prefix_at_start") == [0.0, 0.0, 0.0]
+    assert col(X, "prev1_exists") == [0.0, 1.0, 1.0]
+    assert col(X, "next2_exists") == [1.0, 0.0, 0.0]
+
+
+def test_cost_is_linear_in_page_size():
+    import time
+    para = "Ein Absatz mit etwas Text, der sich wiederholt, damit die Seite wächst. 3:15 Zeit\n\n"
+    def seconds(k):
+        text = para * k
+        spans = block_spans(text)
+        t = time.perf_counter()
+        featurize(text, spans)
+        return time.perf_counter() - t
+    seconds(200)
+    small, large = min(seconds(1000) for _ in range(2)), min(seconds(10000) for _ in range(2))
+    assert large < 25 * small  # 10x the input; generous bound for noisy machines

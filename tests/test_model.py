@@ -1,0 +1,129 @@
+"""BlockClassifier: the scikit-learn estimator contract, persistence and refusal of bad model files."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GroupKFold, cross_val_score
+
+from boilerplate import LABELS, BlockClassifier, DataError, InputError, ModelError, load_model, segment
+from boilerplate.features import FEATURE_VERSION
+from boilerplate.model import card_path_for, gold_labels
+from boilerplate.pages import LabelledPage
+
+
+def test_get_set_params_and_clone():
+    m = BlockClassifier(max_iter=7, context=False)
+    assert m.get_params()["max_iter"] == 7
+    m.set_params(max_iter=9)
+    c = clone(m)
+    assert c.get_params() == m.get_params() and not hasattr(c, "classes_")
+
+
+def test_fit_returns_self_and_learns_state(fixture_pages):
+    m = BlockClassifier(max_iter=5, min_samples_leaf=2, context=False)
+    assert m.fit(fixture_pages) is m
+    assert list(m.classes_) == list(LABELS)
+    assert m.n_features_in_ == len(m.feature_names_)
+    assert m.training_summary_["pages"] == len(fixture_pages)
+
+
+def test_predict_proba_rows_are_blocks_and_sum_to_one(tiny_model, fixture_pages):
+    proba = tiny_model.predict_proba(fixture_pages)
+    n_blocks = sum(len(segment(p.text)) for p in fixture_pages)
+    assert proba.shape == (n_blocks, len(LABELS))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    pred = tiny_model.predict(fixture_pages)
+    assert set(pred) <= set(LABELS)
+    assert list(pred) == list(np.array(LABELS, dtype=object)[proba.argmax(axis=1)])
+
+
+def test_fits_its_training_pages(tiny_model, fixture_pages):
+    assert tiny_model.score(fixture_pages) > 0.9
+
+
+def test_works_with_cross_val_score(fixture_pages):
+    pages = fixture_pages * 2
+    groups = [i % len(fixture_pages) for i in range(len(pages))]
+    scores = cross_val_score(BlockClassifier(max_iter=5, min_samples_leaf=2, context=False), pages,
+                             groups=groups, cv=GroupKFold(n_splits=3))
+    assert len(scores) == 3 and all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_training_is_deterministic(fixture_pages):
+    a = BlockClassifier(max_iter=8, min_samples_leaf=2, context_folds=2).fit(fixture_pages)
+    b = BlockClassifier(max_iter=8, min_samples_leaf=2, context_folds=2).fit(fixture_pages)
+    assert np.array_equal(a.predict_proba(fixture_pages), b.predict_proba(fixture_pages))
+
+
+def test_bad_training_input_is_a_clear_error():
+    with pytest.raises(DataError, match="no training pages"):
+        BlockClassifier().fit([])
+    with pytest.raises(InputError, match="LabelledPage"):
+        BlockClassifier().fit(["just a string"])
+    unlabelled = LabelledPage("p", "text without spans", [])
+    with pytest.raises(DataError, match="no labelled blocks"):
+        BlockClassifier().fit([unlabelled])
+
+
+def test_unfitted_model_refuses_to_predict():
+    with pytest.raises(ModelError, match="not trained"):
+        BlockClassifier().predict(["text"])
+
+
+def test_save_and_load_round_trip(tiny_model, fixture_pages, tmp_path):
+    path = tmp_path / "m.joblib"
+    card_path = tiny_model.save(path, card={"note": "test"})
+    card = json.loads(card_path.read_text())
+    assert card["note"] == "test" and len(card["sha256"]) == 64 and card["feature_version"] >= 1
+    assert card["versions"]["scikit-learn"]
+    loaded = load_model(path)
+    assert np.array_equal(loaded.predict_proba(fixture_pages), tiny_model.predict_proba(fixture_pages))
+
+
+def test_refuses_a_tampered_file(tiny_model, tmp_path):
+    path = tmp_path / "m.joblib"
+    tiny_model.save(path)
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(ModelError, match="SHA-256"):
+        load_model(path)
+
+
+def test_refuses_another_feature_version(tiny_model, tmp_path):
+    path = tmp_path / "m.joblib"
+    card_path = tiny_model.save(path)
+    card = json.loads(card_path.read_text())
+    card["feature_version"] = -1
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="feature version"):
+        load_model(path)
+
+
+def test_refuses_missing_file_or_card(tiny_model, tmp_path):
+    with pytest.raises(ModelError, match="no such model file"):
+        load_model(tmp_path / "absent.joblib")
+    path = tmp_path / "m.joblib"
+    tiny_model.save(path)
+    card_path_for(path).unlink()
+    with pytest.raises(ModelError, match="model card"):
+        load_model(path)
+
+
+def test_refuses_a_file_that_is_not_a_model(tmp_path):
+    path = tmp_path / "m.joblib"
+    path.write_bytes(b"not a pickle")
+    import hashlib
+    card_path_for(path).write_text(json.dumps({"sha256": hashlib.sha256(b"not a pickle").hexdigest(),
+                                               "feature_version": FEATURE_VERSION}))
+    with pytest.raises(ModelError, match="cannot load"):
+        load_model(path)
+
+
+def test_gold_labels_take_the_majority_span():
+    page = LabelledPage("p", "aaaa bb", [])
+    from boilerplate.pages import Span
+    page.spans = [Span(0, 4, "body"), Span(5, 7, "ad")]
+    assert gold_labels(page, [(0, 7)]).tolist() == ["body"]
+    assert gold_labels(page, [(0, 4), (5, 7)]).tolist() == ["body", "ad"]
