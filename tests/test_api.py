@@ -1,0 +1,100 @@
+"""Public API: classify, classify_many, Document and Block contracts, the bundled model."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import boilerplate
+from boilerplate import LABELS, Block, Document, InputError, classify, classify_many
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample.txt"
+
+
+def test_classify_labels_every_block_with_scores_that_sum_to_one(tiny_model):
+    text = SAMPLE.read_text(encoding="utf-8")
+    doc = classify(text, model=tiny_model)
+    assert isinstance(doc, Document) and doc.text is text
+    assert [(b.start, b.end) for b in doc.blocks] == [(b.start, b.end) for b in boilerplate.segment(text)]
+    for b in doc.blocks:
+        assert text[b.start:b.end] == b.text
+        assert b.label in LABELS
+        assert set(b.scores) == set(LABELS)
+        assert sum(b.scores.values()) == pytest.approx(1.0, abs=1e-4)
+        assert b.label == max(b.scores, key=b.scores.get)
+
+
+def test_classify_many_matches_classify_in_order_for_any_batch_size(tiny_model, fixture_pages):
+    texts = [p.text for p in fixture_pages] + ["", "Anzeige"]
+    one_by_one = [classify(t, model=tiny_model) for t in texts]
+    for batch_size in (1, 2, 64):
+        docs = list(classify_many(texts, batch_size=batch_size, model=tiny_model, ids=map(str, range(len(texts)))))
+        assert [d.id for d in docs] == [str(i) for i in range(len(texts))]
+        assert [[(b.start, b.label, b.scores) for b in d.blocks] for d in docs] == \
+               [[(b.start, b.label, b.scores) for b in d.blocks] for d in one_by_one]
+
+
+def test_classify_many_is_lazy(tiny_model):
+    def pages():
+        yield "First page."
+        raise RuntimeError("read too far")
+    it = classify_many(pages(), batch_size=1, model=tiny_model)
+    assert next(it).blocks[0].text == "First page."
+
+
+def test_same_input_same_output(tiny_model):
+    text = SAMPLE.read_text(encoding="utf-8")
+    a, b = classify(text, model=tiny_model), classify(text, model=tiny_model)
+    assert [x.scores for x in a.blocks] == [x.scores for x in b.blocks]
+
+
+@pytest.mark.parametrize("bad, message", [(b"bytes", "not a str"), (None, "not a str"), (42, "not a str")])
+def test_non_text_input_is_a_clear_error(tiny_model, bad, message):
+    with pytest.raises(InputError, match=message):
+        classify(bad, model=tiny_model)  # type: ignore[arg-type]
+
+
+def test_classify_many_argument_errors(tiny_model):
+    with pytest.raises(InputError, match="iterable of page texts"):
+        list(classify_many("a string", model=tiny_model))
+    with pytest.raises(InputError, match="batch_size"):
+        list(classify_many(["x"], batch_size=0, model=tiny_model))
+    with pytest.raises(InputError, match="BlockClassifier"):
+        list(classify_many(["x"], model="not a model"))  # type: ignore[arg-type]
+
+
+def test_body_text_joins_kept_blocks_as_in_the_input():
+    text = "Title\n\nMenu\n\nFirst para.\nSecond line.\n\nFooter"
+    labels = ["body", "ad", "body", "body", "ad"]
+    blocks = [Block(b.start, b.end, b.text, lab) for b, lab in zip(boilerplate.segment(text), labels)]
+    doc = Document(text, blocks)
+    assert doc.body_text() == "Title\n\nFirst para.\nSecond line."
+    assert doc.body_text(keep=("body", "ad")) == text
+    assert [b.text for b in doc.labelled("ad")] == ["Menu", "Footer"]
+
+
+def test_repr_is_short_and_useful(tiny_model):
+    doc = classify(SAMPLE.read_text(encoding="utf-8"), model=tiny_model, id="sample")
+    r = repr(doc)
+    assert r.startswith("<Document id='sample'") and "blocks" in r and len(r) < 200
+
+
+def test_to_dict_is_json_ready(tiny_model):
+    import json
+    doc = classify("Title\n\nBody text here.", model=tiny_model, id="x", url="http://example.org")
+    rec = json.loads(json.dumps(doc.to_dict()))
+    assert rec["id"] == "x" and rec["url"] == "http://example.org"
+    assert [(b["start"], b["end"]) for b in rec["blocks"]] == [(0, 5), (7, 22)]
+
+
+def test_bundled_default_model_loads_and_labels_the_sample_page():
+    model = boilerplate.load_model()
+    assert model is boilerplate.load_model()  # loaded once, then cached
+    doc = classify(SAMPLE.read_text(encoding="utf-8"))
+    by_text = {b.text: b.label for b in doc.blocks}
+    assert by_text["14:32 Storm warning for the western coast lifted"] == "ticker"
+    assert by_text["— Corran Island News (@corran_news) March 3, 2025"] == "embed"
+    assert by_text["Advertisement"] == "ad"
+    assert by_text[next(t for t in by_text if t.startswith("The council of Eastwick"))] == "body"
+    assert by_text[next(t for t in by_text if t.startswith("Passengers wait"))] == "caption"

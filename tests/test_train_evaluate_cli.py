@@ -1,0 +1,79 @@
+"""`boilerplate train` and `boilerplate evaluate`: outputs, model cards, and one-line errors."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from boilerplate import load_model
+from boilerplate.cli import main
+
+from conftest import FIXTURES
+
+PAGES = str(FIXTURES / "pages.txt")
+
+
+def test_train_writes_model_and_card_and_evaluate_reads_it(tmp_path, capsys):
+    out = tmp_path / "m.joblib"
+    assert main(["train", PAGES, "-o", str(out), "--max-iter", "10", "--shape", "as-is", "--quiet"]) == 0
+    card = json.loads((tmp_path / "m.json").read_text())
+    assert card["seed"] == 0 and card["data"][0]["path"] == PAGES and len(card["data"][0]["sha256"]) == 64
+    assert card["training"]["pages"] == 3
+    load_model(out)  # passes its own checks
+    capsys.readouterr()
+    report = tmp_path / "r.json"
+    assert main(["evaluate", PAGES, "--model", str(out), "--shape", "as-is", "--errors", "3",
+                 "--json", str(report), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "macro-F1" in printed and "confusion" in printed
+    result = json.loads(report.read_text())
+    assert set(result["per_class"]) == {"body", "caption", "embed", "ad", "ticker"}
+    assert result["blocks"] == sum(sum(row) for row in result["confusion"])
+    assert 0.0 <= result["ece"] <= 1.0
+
+
+def test_evaluate_cross_validates_with_group_folds(tmp_path, capsys):
+    out = tmp_path / "m.joblib"
+    main(["train", PAGES, "-o", str(out), "--max-iter", "5", "--no-context", "--shape", "as-is", "--quiet"])
+    capsys.readouterr()
+    assert main(["evaluate", PAGES, "--model", str(out), "--group-folds", "3", "--shape", "as-is", "--quiet"]) == 0
+    assert "3" in capsys.readouterr().out  # pages counted in the report header
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"id": "a", "blocks": [{"text": "x", "label": "body"}]}\nnot json\n', "bad.jsonl:2: not valid JSON"),
+    ('{"id": "a", "blocks": [{"text": "x", "label": "nonsense"}]}\n', "unknown label 'nonsense'"),
+    ("", "no labelled pages"),
+])
+def test_train_bad_data_is_one_line_error_and_no_output(tmp_path, capsys, content, message):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(content)
+    out = tmp_path / "m.joblib"
+    assert main(["train", str(bad), "-o", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+    assert not out.exists() and not (tmp_path / "m.json").exists()
+
+
+def test_invalid_utf8_names_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"id": "a", "blocks": []}\n{"id": "\xff"}\n')
+    assert main(["train", str(bad), "-o", str(tmp_path / "m.joblib")]) == 2
+    assert "bad.jsonl:2: not valid UTF-8" in capsys.readouterr().err
+
+
+def test_missing_file_and_bad_model(tmp_path, capsys):
+    assert main(["evaluate", str(tmp_path / "absent.jsonl")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    fake = tmp_path / "fake.joblib"
+    fake.write_bytes(b"junk")
+    assert main(["evaluate", PAGES, "--model", str(fake)]) == 2
+    assert "model card" in capsys.readouterr().err
+
+
+def test_help_for_every_command(capsys):
+    for cmd in ("classify", "train", "evaluate", "label", "report"):
+        with pytest.raises(SystemExit) as exc:
+            main([cmd, "--help"])
+        assert exc.value.code == 0
+        assert "usage: boilerplate " + cmd in capsys.readouterr().out
