@@ -233,7 +233,7 @@ class Composer:
         return units
 
     def body_list(self, lang: str) -> list[Unit]:
-        intro = Unit([(self.fresh(lang, "leadin"), "body")], tight=False)
+        intro = Unit([(self.fresh(lang, "list_intro"), "body")], tight=False)
         marker = self.rng.choice(["- ", "• ", "– ", "* ", "{i}. ", "{i}) ", ""])
         items = self.sample(lang, "bullets", self.rng.randint(3, 5))
         lines = [(marker.replace("{i}", str(i + 1)) + item, "body") for i, item in enumerate(items)]
