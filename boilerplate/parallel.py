@@ -17,6 +17,7 @@ batch it was in is then classified page by page so that only the failing page is
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -68,6 +69,8 @@ _SETTINGS: Settings | None = None
 def _init_worker(settings: Settings, ignore_sigint: bool = True) -> None:
     """Pool initializer: load the model once per process."""
     global _MODEL, _SETTINGS
+    if ignore_sigint:  # a worker: keep the objects inherited from the fork server out of the
+        gc.freeze()    # garbage collector's sweeps, so their pages stay shared, not copied
     if ignore_sigint:  # Ctrl-C is handled by the main process, which stops the pool
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     if ignore_sigint:  # one thread per worker: -j N should mean N cores, not N x OpenMP threads
