@@ -721,15 +721,17 @@ def parquet_schema() -> Any:
 def prepare_resume(path: str) -> tuple[int, str | None]:
     """Make ``PATH.partial`` ready to append to; return (pages already written, last id).
 
-    Takes ``PATH.partial`` if it exists, else a finished ``PATH`` (renamed to ``PATH.partial``),
-    else starts from nothing. A last line without its newline (the write was cut) is truncated
-    away; that page is classified again. The partial file is scanned a megabyte at a time.
+    Takes ``PATH.partial`` if it exists, else a finished ``PATH``, else starts from nothing. A
+    last line without its newline (the write was cut) is truncated away; that page is
+    classified again. The file is scanned a megabyte at a time. Once the inputs are checked
+    (:func:`skip_records`), :func:`continue_output` moves a finished ``PATH`` back to
+    ``PATH.partial`` for appending.
     """
     partial = partial_path(path)
     if not os.path.exists(partial):
         if not os.path.exists(path):
             return 0, None
-        os.replace(path, partial)
+        partial = path  # a finished output: read it where it is (see continue_output)
     count = 0
     complete = 0  # bytes up to and including the last newline
     carry = b""  # bytes after the last newline seen so far
@@ -757,6 +759,12 @@ def prepare_resume(path: str) -> tuple[int, str | None]:
     except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
         raise InputError(f"{partial}: line {count} is not a JSON record; cannot resume from this file") from None
     return count, None if last_id is None else str(last_id)
+
+
+def continue_output(path: str) -> None:
+    """Before appending to a resumed output: a finished ``PATH`` becomes ``PATH.partial`` again."""
+    if not os.path.exists(partial_path(path)) and os.path.exists(path):
+        os.replace(path, partial_path(path))
 
 
 def skip_records(records: Iterable[Record], n: int, last_id: str | None, output: str) -> Iterator[Record]:

@@ -285,6 +285,9 @@ def test_resume_refuses_different_inputs(tmp_path, model, capsys):
     assert run(str(src), "-o", str(out), "--resume", model=model) == 2
     assert "resume with the same inputs" in capsys.readouterr().err
     assert (tmp_path / "o.jsonl.partial").exists()  # earlier work is never thrown away
+    (tmp_path / "o.jsonl.partial").rename(out)  # a finished output with other inputs stays where it is
+    assert run(str(src), "-o", str(out), "--resume", model=model) == 2
+    assert out.exists() and not (tmp_path / "o.jsonl.partial").exists()
 
 
 def test_interrupted_process_resumes_without_loss_or_duplicates(tmp_path, model):

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from boilerplate.corpus import (PAGE_SEPARATOR, Record, ReadStats, Writer, detect_format, encode_row,
+from boilerplate.corpus import (PAGE_SEPARATOR, continue_output, Record, ReadStats, Writer, detect_format, encode_row,
                                 expand_inputs, infer_output_format, page_row, partial_path, prepare_resume,
                                 read_records, skip_records)
 from boilerplate.document import Block, Document
@@ -291,7 +291,9 @@ def test_prepare_resume_from_nothing_and_from_finished_output(tmp_path):
     out = tmp_path / "o.jsonl"
     assert prepare_resume(str(out)) == (0, None)
     out.write_bytes(b'{"id": "1"}\n')
-    assert prepare_resume(str(out)) == (1, "1") and not out.exists()
+    assert prepare_resume(str(out)) == (1, "1") and out.exists()  # untouched until the inputs check out
+    continue_output(str(out))
+    assert not out.exists() and os.path.exists(partial_path(str(out)))
 
 
 def test_skip_records_checks_the_inputs_match():

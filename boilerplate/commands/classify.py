@@ -30,8 +30,8 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from ..corpus import (FORMATS, OUTPUT_FORMATS, ReadStats, Writer, expand_inputs, infer_output_format,
-                      prepare_resume, read_records, skip_records)
+from ..corpus import (FORMATS, OUTPUT_FORMATS, ReadStats, Writer, continue_output, expand_inputs,
+                      infer_output_format, prepare_resume, read_records, skip_records)
 from ..document import LABELS
 from ..errors import BoilerplateError, InputError
 from ..parallel import BATCH_PAGES, RunStats, Settings, classify_records, default_jobs
@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
     records = read_records(inputs, args.format, args.text_field, args.id_field, args.url_field, read_stats)
     if done:
         records = skip_records(records, done, last_id, args.output)
+    if args.resume:
+        continue_output(args.output)
     writer = Writer(args.output, out_format, append=args.resume)
     settings = Settings(model_path=args.model, keep=keep, out_format=out_format, batch_pages=args.batch_size)
     stats = RunStats(resumed=done)
