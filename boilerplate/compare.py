@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -101,12 +102,16 @@ def _by_group(gold: np.ndarray, pred: np.ndarray, groups: np.ndarray) -> dict[st
 # The systems
 
 def page_shape(page: LabelledPage) -> str:
-    """``"wet"`` for the one-line-per-block copy of a page (id ending ``#wet``), else ``"paragraph"``.
+    """``"wet"`` for a page with no blank line (one block per line, as in a WET record), else
+    ``"paragraph"``. Judged from the text, so it holds for pages from any source.
 
-    >>> page_shape(LabelledPage("a#wet", "", [])), page_shape(LabelledPage("a", "", []))
+    >>> page_shape(LabelledPage("a", "Title\\nText", [])), page_shape(LabelledPage("b", "Title\\n\\nText", []))
     ('wet', 'paragraph')
     """
-    return "wet" if page.id.endswith("#wet") else "paragraph"
+    return "paragraph" if _BLANK_LINE.search(page.text) else "wet"
+
+
+_BLANK_LINE = re.compile(r"(?:\r\n|[\n\r\u2028])[ \t]*(?:\r\n|[\n\r\u2028])|\u2029")
 
 
 def page_gold(page: LabelledPage, blocks: Sequence[Block]) -> np.ndarray:
@@ -180,6 +185,7 @@ def compare(
     model_path: str | None = None,
     no_context: bool = False,
     peers: Sequence[str] | None = None,
+    with_model: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Run the comparison and return the report (what ``--json`` writes).
@@ -195,10 +201,11 @@ def compare(
     offsets = np.cumsum([0] + [len(bs) for bs in blocks])
     chosen = {k: PEERS[k] for k in (peers if peers is not None else PEERS)}
 
-    base = _estimator(model_path)
     rows: list[SystemScore] = []
     index = gold = shapes = None
-    for name, params in _model_variants(base, no_context):
+    base = _estimator(model_path) if with_model else None
+    variants = _model_variants(base, no_context) if with_model else []
+    for name, params in variants:
         t0 = time.perf_counter()
         tell = (lambda k, n, name=name: progress(f"{name}: fold {k}/{n} done")) if progress else None
         preds = cross_val_predict_pages(clone(base).set_params(**params), pages, folds=folds, group_by=group_by,
@@ -208,6 +215,11 @@ def compare(
             gold = preds.gold
             shapes = np.array([page_shape(pages[i]) for i in preds.page_index])
         rows.append(score_system(name, gold, preds.pred, shapes, time.perf_counter() - t0))
+    if index is None:  # no model: the labelled blocks of every page
+        gold_all = np.concatenate([page_gold(p, bs) for p, bs in zip(pages, blocks)]) if pages else np.zeros(0)
+        index = np.flatnonzero(gold_all != "")
+        gold = gold_all[index]
+        shapes = np.array([page_shape(p) for p, bs in zip(pages, blocks) for _ in bs], dtype=object)[index]
     if progress:
         progress(f"peers: {', '.join(chosen)}")
     peer_rows = [score_system(name, gold, pred[index], shapes, seconds)
@@ -228,7 +240,8 @@ def compare(
         "gold_counts": {lab: int(np.count_nonzero(gold == lab)) for lab in LABELS},
         "systems": [r.to_dict() for r in rows],
         "best_peer": best_peer.name if best_peer else None,
-        "margin_over_best_peer": _round(rows[0].body["f1"] - best_peer.body["f1"]) if best_peer else None,
+        "margin_over_best_peer": (_round(rows[0].body["f1"] - best_peer.body["f1"])
+                                  if best_peer and variants else None),
         "seconds": round(time.perf_counter() - t_start, 1),
     }
 
@@ -265,13 +278,14 @@ def format_table(report: dict[str, Any]) -> str:
     >>> print(format_table({"pages": 2, "groups": 1, "blocks": 3, "folds": 5, "shape": "both", "systems": [
     ...     {"name": "baseline", "body": {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2}}]}))
     ... # doctest: +NORMALIZE_WHITESPACE
-    2 pages (1 groups), 3 blocks, shape both, 5-fold grouped cross-validation for the model
+    2 pages (1 groups), 3 blocks, shape both, peers only
     system     body P  body R  body F1  F1 paragraph  F1 wet
     baseline   1.000   0.500   0.667    -             -
     """
     systems = report["systems"]
-    head = (f"{report['pages']} pages ({report['groups']} groups), {report['blocks']} blocks, "
-            f"shape {report['shape']}, {report['folds']}-fold grouped cross-validation for the model")
+    cv = (f"{report['folds']}-fold cross-validation grouped by {report.get('group_by', 'page')} for the model"
+          if any("per_class" in s for s in systems) else "peers only")
+    head = f"{report['pages']} pages ({report['groups']} groups), {report['blocks']} blocks, shape {report['shape']}, {cv}"
     width = max([len(s["name"]) for s in systems] + [6]) + 2
     lines = [head, f"{'system':<{width}} body P  body R  body F1  F1 paragraph  F1 wet"]
     for s in systems:
@@ -308,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", default=None, help="model whose parameters are cross-validated (default: bundled)")
     parser.add_argument("--no-context", action="store_true",
                         help="also score the model with context=False (the context stage's gain)")
+    parser.add_argument("--no-model", action="store_true",
+                        help="score the peers only (no cross-validation: seconds instead of minutes)")
     parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated peers (default %(default)s)")
     parser.add_argument("--group-by", choices=["page", "site"], default=GROUP_BY_DEFAULT,
                         help="cross-validation groups: a page with its two shapes, or a whole site (default %(default)s)")
@@ -327,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise InputError(f"--folds must be at least 2, got {args.folds}")
         report = compare(
             args.data, folds=args.folds, shape=args.shape, extra_train=args.train_extra, model_path=args.model,
-            no_context=args.no_context, peers=peers, group_by=args.group_by,
+            no_context=args.no_context, peers=peers, group_by=args.group_by, with_model=not args.no_model,
             progress=None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True)),
         )
     except BoilerplateError as exc:

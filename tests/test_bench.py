@@ -129,6 +129,16 @@ def test_compare_no_context_adds_a_row_for_the_ablation(corpus_file: Path, model
     assert [s["name"] for s in report["systems"]] == ["model", "model, no context", "baseline"]
 
 
+def test_compare_without_the_model_scores_the_peers_on_the_same_blocks(corpus_file: Path, model_file: Path) -> None:
+    full = compare.compare([corpus_file], folds=2, model_path=str(model_file))
+    peers_only = compare.compare([corpus_file], with_model=False)
+    assert [s["name"] for s in peers_only["systems"]] == list(compare.PEERS)
+    assert peers_only["blocks"] == full["blocks"] and peers_only["margin_over_best_peer"] is None
+    assert peers_only["systems"] == full["systems"][1:] or all(
+        a["body"] == b["body"] for a, b in zip(peers_only["systems"], full["systems"][1:]))
+    assert "peers only" in compare.format_table(peers_only)
+
+
 def test_peers_are_scored_on_the_model_blocks(corpus_file: Path) -> None:
     from boilerplate.pages import read_pages
     from boilerplate.segment import segment
