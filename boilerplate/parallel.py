@@ -22,6 +22,7 @@ import itertools
 import multiprocessing
 import os
 import signal
+import statistics
 import sys
 import time
 from collections import deque
@@ -302,12 +303,16 @@ def bench_jobs(bench: Any) -> dict[str, Any]:
             return sum(1 for _ in results)
 
         pipeline(None, pages=20)  # warm-up: lazy loads, caches
-        t1 = _median_seconds(lambda: pipeline(None), args.runs)
         started = time.perf_counter()
         with WorkerPool(settings, BENCH_JOBS) as pool:
             pool.warm_up()
             startup = time.perf_counter() - started
-            t2 = _median_seconds(lambda: pipeline(pool), args.runs)
+            # Interleaved (1, N, 1, N, ...), so that a change in the machine's load hits both.
+            times_1, times_n = [], []
+            for _ in range(max(1, args.runs)):
+                times_1.append(_seconds(lambda: pipeline(None)))
+                times_n.append(_seconds(lambda: pipeline(pool)))
+    t1, t2 = statistics.median(times_1), statistics.median(times_n)
     speedup = t1 / t2
     bench.row(f"classify -j {BENCH_JOBS} speed-up", f"{speedup:.2f}x",
               f"{corpus.mb / t1:.2f} -> {corpus.mb / t2:.2f} MB/s (bar: 1.7x on 2 cores); "
@@ -429,10 +434,7 @@ def _write_jsonl(path: str, texts: Sequence[str], nbytes: int) -> int:
     return written
 
 
-def _median_seconds(fn: Any, runs: int) -> float:
-    times = []
-    for _ in range(max(1, runs)):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return sorted(times)[len(times) // 2]
+def _seconds(fn: Any) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
