@@ -318,7 +318,9 @@ def bench_jobs(bench: Any) -> dict[str, Any]:
               f"{corpus.mb / t1:.2f} -> {corpus.mb / t2:.2f} MB/s (bar: 1.7x on 2 cores); "
               f"worker start-up {startup:.1f} s, paid once")
     return {"jobs": BENCH_JOBS, "speedup": round(speedup, 3), "mb_per_s_1": round(corpus.mb / t1, 3),
-            "mb_per_s_n": round(corpus.mb / t2, 3), "startup_seconds": round(startup, 2), "cpus": default_jobs(0)}
+            "mb_per_s_n": round(corpus.mb / t2, 3), "seconds_1": [round(t, 2) for t in times_1],
+            "seconds_n": [round(t, 2) for t in times_n], "startup_seconds": round(startup, 2),
+            "cpus": default_jobs(0), "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None}
 
 
 def bench_streamed_rss(bench: Any) -> dict[str, Any]:
