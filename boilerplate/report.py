@@ -33,6 +33,8 @@ WORST_DEFAULT = 40
 CALIBRATION_BINS = 15
 """Bins of the top-class probability (as in :func:`boilerplate.evaluate.expected_calibration_error`)."""
 SNIPPET_CHARS = 200
+MIN_BIN_BLOCKS = 5
+"""Per-class calibration points from fewer blocks than this are not drawn."""
 
 
 @dataclass
@@ -260,7 +262,7 @@ def _confusion_table(cm: np.ndarray) -> str:
 def _calibration_section(ev: Evaluation, gold: np.ndarray, proba: np.ndarray) -> str:
     text = (f"<p class='note'>Expected calibration error of the top-class probability: <b>{ev.ece:.3f}</b> "
             f"({CALIBRATION_BINS} bins; 0 is perfect). Left: when the model says p, is it right a share p of the time? "
-            "Right: the same for each class against the rest.</p>")
+            f"Right: the same for each class against the rest (bins of at least {MIN_BIN_BLOCKS} blocks).</p>")
     try:
         png = _calibration_png(ev, gold, proba)
     except ImportError:
@@ -307,7 +309,7 @@ def _calibration_png(ev: Evaluation, gold: np.ndarray, proba: np.ndarray) -> str
         n = np.bincount(which, minlength=len(edges) - 1)
         hit = np.bincount(which, weights=is_lab.astype(float), minlength=len(edges) - 1)
         conf = np.bincount(which, weights=p, minlength=len(edges) - 1)
-        m = n > 0
+        m = n >= MIN_BIN_BLOCKS  # a point from a handful of blocks is noise
         ax2.plot(conf[m] / n[m], hit[m] / n[m], "o-", ms=3, color=LABEL_COLOURS[lab][1], label=lab)
     ax2.plot([0, 1], [0, 1], "--", color="#888")
     ax2.set(xlim=(0, 1), ylim=(0, 1), xlabel="predicted probability of the class",
