@@ -42,6 +42,8 @@ class BlockPredictions:
     text: list[str] = field(default_factory=list)
     page_index: np.ndarray | None = None  # index into the pages list
     block_index: np.ndarray | None = None  # index of the block within its page
+    model_index: np.ndarray | None = None  # which of `models` scored the block
+    models: list[BlockClassifier] = field(default_factory=list)
 
     def subset(self, mask: np.ndarray) -> "BlockPredictions":
         idx = np.flatnonzero(mask)
@@ -50,6 +52,7 @@ class BlockPredictions:
             self.source[idx], [self.text[i] for i in idx] if self.text else [],
             None if self.page_index is None else self.page_index[idx],
             None if self.block_index is None else self.block_index[idx],
+            None if self.model_index is None else self.model_index[idx], self.models,
         )
 
 
@@ -73,7 +76,7 @@ def page_groups(pages: Sequence[LabelledPage], by: str = "page") -> np.ndarray:
 def predict_pages(model: BlockClassifier, pages: Sequence[LabelledPage]) -> BlockPredictions:
     """Score ``model`` on ``pages`` (no training)."""
     parts = [_predict_one(model, p, i) for i, p in enumerate(pages)]
-    return _concat(parts)
+    return _concat(parts, [model])
 
 
 def cross_val_predict_pages(
@@ -98,16 +101,18 @@ def cross_val_predict_pages(
         raise DataError(f"cross-validation needs at least two {group_by} groups, got {n_groups}")
     parts: list[BlockPredictions | None] = [None] * len(pages)
     splits = list(GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=groups))
+    models = []
     for k, (train, test) in enumerate(splits):
         fold_model = clone(model).fit([pages[i] for i in train] + list(extra_train))
+        models.append(fold_model)
         for i in test:
-            parts[i] = _predict_one(fold_model, pages[i], i)
+            parts[i] = _predict_one(fold_model, pages[i], i, k)
         if progress is not None:
             progress(k + 1, len(splits))
-    return _concat([p for p in parts if p is not None])
+    return _concat([p for p in parts if p is not None], models)
 
 
-def _predict_one(model: BlockClassifier, page: LabelledPage, index: int) -> BlockPredictions:
+def _predict_one(model: BlockClassifier, page: LabelledPage, index: int, model_index: int = 0) -> BlockPredictions:
     spans = block_spans(page.text)
     gold = gold_labels(page, spans)
     proba = model.predict_proba_blocks(page.text, spans)
@@ -119,11 +124,11 @@ def _predict_one(model: BlockClassifier, page: LabelledPage, index: int) -> Bloc
         page_id=np.full(n, page.id, dtype=object), lang=np.full(n, page.lang or "", dtype=object),
         source=np.full(n, page.source or "", dtype=object),
         text=[page.text[s:e] for (s, e), k in zip(spans, keep) if k],
-        page_index=np.full(n, index), block_index=np.flatnonzero(keep),
+        page_index=np.full(n, index), block_index=np.flatnonzero(keep), model_index=np.full(n, model_index),
     )
 
 
-def _concat(parts: Sequence[BlockPredictions]) -> BlockPredictions:
+def _concat(parts: Sequence[BlockPredictions], models: list[BlockClassifier]) -> BlockPredictions:
     if not parts:
         raise DataError("no labelled blocks to score")
     return BlockPredictions(
@@ -133,6 +138,7 @@ def _concat(parts: Sequence[BlockPredictions]) -> BlockPredictions:
         text=[t for p in parts for t in p.text],
         page_index=np.concatenate([p.page_index for p in parts]),
         block_index=np.concatenate([p.block_index for p in parts]),
+        model_index=np.concatenate([p.model_index for p in parts]), models=models,
     )
 
 

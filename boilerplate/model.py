@@ -74,15 +74,15 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        max_iter: int = 200,
-        learning_rate: float = 0.1,
+        max_iter: int = 100,
+        learning_rate: float = 0.15,
         max_leaf_nodes: int = 31,
         l2_regularization: float = 1.0,
         min_samples_leaf: int = 20,
         class_weight_power: float = 0.5,
         majority_sample: float = 0.4,
         context: bool = True,
-        context_folds: int = 3,
+        context_folds: int = 2,
         random_state: int = 0,
     ) -> None:
         self.max_iter = max_iter

@@ -9,7 +9,9 @@ JSONL, one page a line. Two equivalent shapes are accepted:
   the reader yields each such page twice, joined by a blank line and by a single newline (WET shape).
 
 Optional keys: ``lang`` (ISO code), ``source``, ``url``. :func:`write_pages` always writes the
-spans shape. The hand-editable form (``.txt``) is described in :func:`parse_hand_form`.
+spans shape. The hand-editable form (``.txt``) is described in :func:`parse_hand_form`. A file
+``NAME.labels.jsonl`` of line labels (``{"line": N, "label": ..., "text": ...}`` per labelled
+line, N 1-based) is read together with the page ``NAME.txt`` beside it (:func:`read_line_labels`).
 
 >>> page = LabelledPage.from_blocks("p1", [("A title", "body"), ("Foto: AFP", "caption")])
 >>> page.text
@@ -20,7 +22,6 @@ spans shape. The hand-editable form (``.txt``) is described in :func:`parse_hand
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import re
@@ -147,6 +148,9 @@ def read_pages(paths: str | os.PathLike | Iterable[str | os.PathLike], shape: Sh
         paths = [paths]
     pages: list[LabelledPage] = []
     for path in _expand(paths):
+        if path.name.endswith(".labels.jsonl"):
+            pages.append(read_line_labels(path))
+            continue
         if path.name.endswith(".txt"):
             pages.extend(parse_hand_form(_read_text(path), str(path)))
             continue
@@ -175,6 +179,41 @@ def write_pages(pages: Iterable[LabelledPage], path: str | os.PathLike) -> int:
             n += 1
     os.replace(tmp, path)
     return n
+
+
+def read_line_labels(labels_path: str | os.PathLike) -> LabelledPage:
+    """A page from ``NAME.labels.jsonl`` (one ``{"line", "label", "text"}`` per labelled line) and
+    the text ``NAME.txt`` beside it; each labelled line's text must be that line of the page."""
+    labels_path = Path(labels_path)
+    text_path = labels_path.with_name(labels_path.name[: -len(".labels.jsonl")] + ".txt")
+    if not text_path.is_file():
+        raise DataError(f"{labels_path}: the page it labels, {text_path.name}, is not beside it")
+    text = _read_text(text_path)
+    starts = [0]
+    for m in re.finditer(r"\r\n|\n|\r", text):
+        starts.append(m.end())
+    spans = []
+    for lineno, raw in enumerate(_read_text(labels_path).splitlines(), 1):
+        if not raw.strip():
+            continue
+        where = f"{labels_path}:{lineno}"
+        try:
+            rec = json.loads(raw)
+            line, label, line_text = int(rec["line"]), str(rec["label"]), str(rec["text"])
+        except (ValueError, KeyError, TypeError):
+            raise DataError(f"{where}: expected a JSON object with line, label and text") from None
+        if not 1 <= line <= len(starts):
+            raise DataError(f"{where}: line {line} is outside {text_path.name}")
+        line_start = starts[line - 1]
+        line_end = starts[line] if line < len(starts) else len(text)
+        offset = text[line_start:line_end].find(line_text) if line_text else -1
+        if offset < 0:
+            raise DataError(f"{where}: the text of line {line} does not match {text_path.name}")
+        start = line_start + offset
+        spans.append(Span(start, start + len(line_text), label))
+    page = LabelledPage(labels_path.name[: -len(".labels.jsonl")], text, spans, source=str(text_path))
+    page.validate()
+    return page
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,12 +334,18 @@ def _expand(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
         if path.is_dir():
             found = sorted(
                 q for q in path.rglob("*") if q.is_file() and q.name.endswith((".jsonl", ".jsonl.gz", ".txt"))
+                and not _has_line_labels(q)
             )
             yield from found
         elif path.exists():
             yield path
         else:
             raise InputError(f"{path}: no such file or directory")
+
+
+def _has_line_labels(path: Path) -> bool:
+    """A NAME.txt that NAME.labels.jsonl labels is read through the labels file, not on its own."""
+    return path.name.endswith(".txt") and path.with_name(path.name[:-4] + ".labels.jsonl").is_file()
 
 
 def _read_text(path: Path) -> str:

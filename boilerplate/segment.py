@@ -81,15 +81,21 @@ def _paragraphs(text: str) -> list[list[tuple[int, int]]]:
 
 
 def _is_wrapped_prose(text: str, lines: list[tuple[int, int]]) -> bool:
-    """True when a multi-line paragraph looks hard-wrapped at a fixed column."""
+    """True when a multi-line paragraph looks hard-wrapped at a fixed column.
+
+    Lines of similar width are not enough (ticker headlines are too): most breaks must also fall
+    mid-sentence, the next line going on in lower case or the line ending in a comma or hyphen.
+    """
     widths = [e - s for s, e in lines[:-1]]
     shortest = min(widths)
     if shortest < WRAP_MIN_WIDTH or max(widths) > WRAP_SPREAD * shortest:
         return False
-    # Wrapped lines run on: the next line does not start a new item (capital after a full stop
-    # or a timestamp/bullet would); require most breaks to fall mid-sentence.
-    run_on = sum(1 for (s, e), (s2, _) in zip(lines, lines[1:]) if text[e - 1] not in ".!?:;\"'»”)" or text[s2].islower())
+    run_on = sum(1 for (_, e), (s2, _) in zip(lines, lines[1:])
+                 if text[s2].islower() or text[e - 1] in _RUN_ON_ENDINGS)
     return run_on >= 0.75 * (len(lines) - 1)
+
+
+_RUN_ON_ENDINGS = ",-‐–;"
 
 
 def _split_long(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

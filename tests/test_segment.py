@@ -106,3 +106,10 @@ def test_long_single_line_is_cut_into_bounded_blocks_quickly():
 def test_non_string_input_is_a_clear_error():
     with pytest.raises(InputError, match="must be a str"):
         segment(b"bytes")  # type: ignore[arg-type]
+
+
+def test_ticker_lines_of_similar_width_are_not_wrapped_prose():
+    lines = ["12h45 Grève des transports : le trafic reprend progressivement",
+             "12h30 Météo : alerte orange aux orages dans le sud-ouest du pays",
+             "12h02 Football : le club local se qualifie pour la grande finale"]
+    assert [b.text for b in segment("\n".join(lines))] == lines

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     result = summary(preds)
     print(format_report(result))
     if args.errors:
-        result["errors"] = worst_errors(preds, args.errors)
+        result["errors"] = worst_errors(preds, args.errors, pages)
         print(f"\n{args.errors} worst-misclassified blocks:")
         for e in result["errors"]:
             print(f"- [{e['page']}] gold {e['gold']} ({e['gold_score']:.2f}), predicted {e['pred']} "
@@ -62,8 +62,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def worst_errors(preds: BlockPredictions, n: int) -> list[dict]:
-    """The n wrong blocks with the lowest probability for their gold label."""
+def worst_errors(preds: BlockPredictions, n: int, pages: list | None = None) -> list[dict]:
+    """The n wrong blocks with the lowest probability for their gold label, with the three features
+    that pushed the decision most (when the pages are given)."""
     gold_idx = np.array([LABELS.index(g) for g in preds.gold])
     gold_p = preds.proba[np.arange(len(gold_idx)), gold_idx]
     wrong = np.flatnonzero(preds.gold != preds.pred)
@@ -74,5 +75,17 @@ def worst_errors(preds: BlockPredictions, n: int) -> list[dict]:
             "page": str(preds.page_id[i]), "block": int(preds.block_index[i]), "text": preds.text[i],
             "gold": str(preds.gold[i]), "pred": str(preds.pred[i]),
             "gold_score": float(gold_p[i]), "pred_score": float(preds.proba[i].max()),
+            "because": _because(preds, i, pages) if pages is not None else [],
         })
     return out
+
+
+def _because(preds: BlockPredictions, i: int, pages: list) -> list[str]:
+    """'feature=value (+0.12)' for the three strongest contributions to block i's predicted label."""
+    from ..explain import explain_block
+    from ..segment import block_spans
+
+    page = pages[int(preds.page_index[i])]
+    model = preds.models[int(preds.model_index[i])]
+    ex = explain_block(model, page.text, block_spans(page.text), int(preds.block_index[i]), top_k=3)
+    return [f"{r.feature}={r.value:.2f} ({r.contribution:+.2f})" for r in ex.rows]
