@@ -146,9 +146,17 @@ def classify_records(records: Iterable[Record], settings: Settings, jobs: int = 
     before reading anything if the model cannot be loaded.
     """
     if jobs <= 1:
+        from threadpoolctl import ThreadpoolController
+
         _init_worker(settings, ignore_sigint=False)
+        # One core means one thread: the model's OpenMP pool is held to one thread while a batch
+        # runs (on a busy machine, its default of one thread per core made -j 1 several times
+        # slower), and given back between batches, so the caller's own code is not affected.
+        controller = ThreadpoolController()
         for batch in batches(records, settings.batch_pages, settings.batch_chars):
-            yield from classify_batch(batch)
+            with controller.limit(limits=1):
+                results = classify_batch(batch)
+            yield from results
         return
     with WorkerPool(settings, jobs, max_in_flight) as pool:
         yield from pool.classify(records)
