@@ -253,7 +253,7 @@ def _marker_features(cols, text, cp, classes, starts, ends) -> None:
     url[[m.start() for m in _URL.finditer(text)]] = True
     cols["n_url"] = np.log1p(_block_sums(url, starts, ends))
     _credit_features(cols, text, cp, classes, starts, ends)
-    _nospace_features(cols, text, starts, ends)
+    _nospace_features(cols, text, cp, starts, ends)
 
 
 _SEPARATOR_CODES = [ord(c) for c in "|•·►▶»›"]
@@ -279,10 +279,10 @@ def _credit_features(cols, text, cp, classes, starts, ends) -> None:
     cols["credit_at_end"] = at_end
 
 
-def _nospace_features(cols, text, starts, ends) -> None:
+def _nospace_features(cols, text, cp, starts, ends) -> None:
     n = len(starts)
     counts = {g: np.zeros(n) for g in _NOSPACE_GROUPS}
-    if not _has_nonlatin(text):
+    if not _has_nonlatin(cp):
         return _store_nospace(cols, counts)
     for m in _NOSPACE_PHRASE_RE.finditer(text):
         i = int(np.searchsorted(starts, m.start(), side="right")) - 1
@@ -297,9 +297,9 @@ def _store_nospace(cols, counts) -> None:
     cols["_nospace_agency"] = counts["agency"]
 
 
-def _has_nonlatin(text: str) -> bool:
+def _has_nonlatin(cp: np.ndarray) -> bool:
     """Whether the page has any character from Thai (U+0E00) upwards: the phrases' scripts."""
-    return not text.isascii() and max(text) >= "\u0e00"
+    return bool(len(cp)) and int(cp.max()) >= 0x0E00
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,10 +20,11 @@ import numpy as np
 from .errors import ModelError
 from .patterns import STOP_CHARS
 
-LID_MAX_CHARS = 100
+LID_MAX_CHARS = 80
 """Characters of a block read by the language identifier."""
-LID_MIN_CHARS = 12
-"""Blocks shorter than this get no language (too little evidence); their language is ``""``."""
+LID_MIN_CHARS = 25
+"""Blocks shorter than this get no language (too little evidence, and menus are short); their
+language is ``""``."""
 
 # ISO 639-1 -> jusText stoplist name.
 _JUSTEXT_NAMES = {

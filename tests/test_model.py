@@ -127,3 +127,19 @@ def test_gold_labels_take_the_majority_span():
     page.spans = [Span(0, 4, "body"), Span(5, 7, "ad")]
     assert gold_labels(page, [(0, 7)]).tolist() == ["body"]
     assert gold_labels(page, [(0, 4), (5, 7)]).tolist() == ["body", "ad"]
+
+
+def test_refuses_a_model_with_other_feature_columns(tiny_model, tmp_path):
+    import copy
+    other = copy.copy(tiny_model)
+    other.feature_names_ = tiny_model.feature_names_[:-1]
+    path = tmp_path / "m.joblib"
+    other.save(path)
+    with pytest.raises(ModelError, match="feature columns"):
+        load_model(path)
+
+
+def test_model_explain_names_features(tiny_model):
+    text = "Title\n\n3:15 Something happened\n3:10 Another thing"
+    ex = tiny_model.explain(text, segment(text), 1, top_k=3)
+    assert len(ex.rows) == 3 and all(r.feature in tiny_model.feature_names_ for r in ex.rows)
