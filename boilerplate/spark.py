@@ -84,9 +84,14 @@ def classify_dataframe(
                                               T.StructField(body_col, T.StringType())])
 
     def classify_partition(frames: Iterator[Any]) -> Iterator[Any]:
+        from threadpoolctl import ThreadpoolController
+
         model = _executor_model(key, shipped)
+        controller = ThreadpoolController()
         for frame in frames:
-            yield classify_frame(frame, model, text_col, keep, blocks_col, body_col, batch_size)
+            with controller.limit(limits=1):  # Spark runs one task per core: one thread per task
+                out = classify_frame(frame, model, text_col, keep, blocks_col, body_col, batch_size)
+            yield out
 
     return df.mapInPandas(classify_partition, schema)
 
