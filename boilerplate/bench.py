@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
+from .commands._common import write_json
 from .errors import BoilerplateError, InputError
 
 MB = 1_000_000
@@ -416,10 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"median of {args.runs} runs; peak RSS {report['peak_rss_mb']} MB")
     print(format_table(report["table"]))
     if args.json:
-        path = Path(args.json)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        write_json(args.json, report)
     return 0
 
 

@@ -21,13 +21,11 @@ per-class F1 for the model.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -35,6 +33,7 @@ from sklearn.base import clone
 
 from .api import load_model
 from .document import LABELS, Block
+from .commands._common import write_json
 from .errors import BoilerplateError, InputError, ModelError
 from .evaluate import cross_val_predict_pages, gold_labels
 from .model import BlockClassifier
@@ -351,10 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(format_table(report))
     if args.json:
-        path = Path(args.json)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        write_json(args.json, report)
     return 0
 
 

@@ -30,49 +30,13 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .lang import JUSTEXT_LANGUAGES, justext_language  # noqa: F401  (re-exported for the peers)
+
 Peer = Callable[[Sequence[str], "str | None"], np.ndarray]
 
 
 # ---------------------------------------------------------------------------------------------
 # Languages: ISO 639-1 (and a few 639-2/3) codes -> jusText stoplist names
-
-JUSTEXT_LANGUAGES: dict[str, str] = {
-    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "an": "Aragonese", "hy": "Armenian",
-    "rup": "Aromanian", "ast": "Asturian", "az": "Azerbaijani", "eu": "Basque", "be": "Belarusian",
-    "be-tarask": "Belarusian_Taraskievica", "bn": "Bengali", "bpy": "Bishnupriya_Manipuri",
-    "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian", "ca": "Catalan", "ceb": "Cebuano",
-    "cv": "Chuvash", "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English",
-    "eo": "Esperanto", "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician",
-    "ka": "Georgian", "de": "German", "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew",
-    "iw": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "is": "Icelandic", "io": "Ido", "ig": "Igbo",
-    "id": "Indonesian", "in": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese",
-    "kn": "Kannada", "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin",
-    "lv": "Latvian", "lt": "Lithuanian", "lmo": "Lombard", "nds": "Low_Saxon", "lb": "Luxembourgish",
-    "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam", "mt": "Maltese", "mr": "Marathi",
-    "nap": "Neapolitan", "ne": "Nepali", "new": "Newar", "nb": "Norwegian_Bokmal",
-    "no": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "oc": "Occitan", "fa": "Persian",
-    "pms": "Piedmontese", "pl": "Polish", "pt": "Portuguese", "qu": "Quechua", "ro": "Romanian",
-    "ru": "Russian", "sgs": "Samogitian", "sr": "Serbian", "sh": "Serbo_Croatian", "scn": "Sicilian",
-    "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "su": "Sundanese", "sw": "Swahili",
-    "sv": "Swedish", "tl": "Tagalog", "fil": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish",
-    "tk": "Turkmen", "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "vo": "Volapuk",
-    "wa": "Walloon", "war": "Waray_Waray", "cy": "Welsh", "fy": "West_Frisian", "pnb": "Western_Panjabi",
-    "yo": "Yoruba",
-}
-"""jusText's stoplist name for a language code. jusText has no stoplist for Chinese, Japanese or Thai."""
-
-
-def justext_language(lang: str | None) -> str | None:
-    """jusText's stoplist name for ``lang`` (``"pt-BR"`` -> ``"Portuguese"``), or ``None`` if it has none.
-
-    >>> justext_language("zh-cn"), justext_language("pt-BR"), justext_language(None)
-    (None, 'Portuguese', None)
-    """
-    if not lang:
-        return None
-    code = lang.strip().lower().replace("_", "-")
-    return JUSTEXT_LANGUAGES.get(code) or JUSTEXT_LANGUAGES.get(code.split("-")[0])
-
 
 @lru_cache(maxsize=None)
 def stoplist(lang: str | None) -> frozenset[str]:
