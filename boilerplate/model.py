@@ -76,7 +76,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        max_iter: int = 80,
+        max_iter: int = 100,
         learning_rate: float = 0.2,
         max_leaf_nodes: int = 15,
         l2_regularization: float = 1.0,

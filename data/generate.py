@@ -215,8 +215,11 @@ class Composer:
                     units.append(self.caption(lang))
             elif roll < 0.40:
                 units.extend(self.embed(embed_lang if self.chance(0.6) else lang))
-                if self.chance(0.4):
+                after = self.rng.random()  # what follows a post: a caption, a subheading, or the text
+                if after < 0.35:
                     units.append(self.caption(lang, allow_credit=False))
+                elif after < 0.6:
+                    units.append(Unit([(self.fresh(lang, "sub"), "body")], tight=False))
             elif roll < 0.48:
                 if self.chance(0.6):
                     units.append(Unit([(self.fresh(lang, "leadin"), "body")], tight=False))

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, help="model file to write (.joblib)")
     p.add_argument("--shape", default="both", choices=["both", "paragraph", "wet", "as-is"], help=SHAPE_HELP)
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--max-iter", type=int, default=100, help="boosting iterations per stage (default 100)")
+    p.add_argument("--max-iter", type=int, default=BlockClassifier().max_iter,
+                   help="boosting iterations per stage (default %(default)s)")
     p.add_argument("--no-context", action="store_true", help="train the block stage only")
     p.add_argument("--eval-folds", type=int, default=0,
                    help="also cross-validate with K page-grouped folds and record the held-out scores in the card")
