@@ -149,7 +149,12 @@ def read_pages(paths: str | os.PathLike | Iterable[str | os.PathLike], shape: Sh
     pages: list[LabelledPage] = []
     for path in _expand(paths):
         if path.name.endswith(".labels.jsonl"):
-            pages.append(read_line_labels(path))
+            page = read_line_labels(path)
+            if shape in ("wet", "both"):
+                pages += [page] if shape == "both" else []
+                pages.append(_as_wet(page))
+            else:
+                pages.append(page)
             continue
         if path.name.endswith(".txt"):
             pages.extend(parse_hand_form(_read_text(path), str(path)))
@@ -214,6 +219,13 @@ def read_line_labels(labels_path: str | os.PathLike) -> LabelledPage:
     page = LabelledPage(labels_path.name[: -len(".labels.jsonl")], text, spans, source=str(text_path))
     page.validate()
     return page
+
+
+def _as_wet(page: LabelledPage) -> LabelledPage:
+    """The page's labelled lines joined by single newlines (the WET shape), blank lines dropped."""
+    blocks = [(page.text[sp.start:sp.end], sp.label) for sp in page.spans]
+    return LabelledPage.from_blocks(f"{page.id}#wet", blocks, "\n", lang=page.lang, source=page.source,
+                                    url=page.url)
 
 
 # ---------------------------------------------------------------------------------------------
