@@ -34,6 +34,7 @@ from sklearn.base import clone
 from .api import load_model
 from .document import LABELS, Block
 from .commands._common import write_json
+from .lang import page_language
 from .errors import BoilerplateError, InputError, ModelError
 from .evaluate import cross_val_predict_pages, gold_labels
 from .model import BlockClassifier
@@ -135,7 +136,8 @@ def peer_predictions(
     out: dict[str, tuple[np.ndarray, float]] = {}
     for name, peer in (PEERS if peers is None else peers).items():
         t0 = time.perf_counter()
-        parts = [peer([b.text for b in bs], p.lang) for p, bs in zip(pages, blocks)]
+        parts = [peer([b.text for b in bs], p.lang or page_language([b.text for b in bs]))
+                 for p, bs in zip(pages, blocks)]
         out[name] = (np.concatenate(parts) if parts else np.zeros(0, dtype=bool), time.perf_counter() - t0)
     return out
 

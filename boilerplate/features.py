@@ -346,11 +346,7 @@ _PHRASE_INDEX = _PhraseIndex(PHRASES)
 def _language_features(cols, texts, cp, starts, ends) -> str:
     n = len(texts)
     langs, conf = _lang.identify(texts)
-    weights: Counter = Counter()
-    for lg, s, e, c in zip(langs, starts.tolist(), ends.tolist(), conf.tolist()):
-        if lg:
-            weights[lg] += (e - s) * c
-    page_lang = weights.most_common(1)[0][0] if weights else ""
+    page_lang = _lang.main_language(langs, conf, (ends - starts).tolist())
     known = np.array([bool(lg) for lg in langs])
     cols["lang_known"] = known
     cols["lang_conf"] = conf

@@ -103,6 +103,25 @@ def identify(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return langs, conf
 
 
+def main_language(langs: Sequence[str], conf: np.ndarray, lengths: Sequence[int]) -> str:
+    """The page's main language: the one with the most characters, weighted by confidence.
+
+    >>> main_language(["de", "fr", ""], np.array([0.9, 0.99, 0.0]), [500, 80, 10])
+    'de'
+    """
+    weights: dict[str, float] = {}
+    for lg, c, n in zip(langs, conf.tolist(), lengths):
+        if lg:
+            weights[lg] = weights.get(lg, 0.0) + n * c
+    return max(weights, key=weights.get) if weights else ""
+
+
+def page_language(blocks: Sequence[str]) -> str:
+    """The main language of a page given as block texts (``""`` if none can be told)."""
+    langs, conf = identify(blocks)
+    return main_language(langs, conf, [len(b) for b in blocks])
+
+
 @functools.lru_cache(maxsize=None)
 def stopwords(lang: str) -> frozenset[str]:
     """The lower-cased stopwords of ``lang`` (ISO 639-1), or an empty set if there is no list."""
