@@ -125,8 +125,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = len(self.feature_names_)
         self.feature_version_ = FEATURE_VERSION
         y_idx = np.array([LABELS.index(v) if v else -1 for v in y_all])
-        keep &= self._majority_mask(y_idx)
-        weights = self._class_weights(y_idx[keep])
+        sampled, majority = self._majority_mask(y_idx)
+        keep &= sampled
+        weights = self._class_weights(y_idx[keep], majority)
         self.feature_medians_ = np.median(X_all[keep], axis=0)
         self.block_stage_ = self._new_stage().fit(X_all[keep], y_idx[keep], sample_weight=weights)
         if self.context:
@@ -153,25 +154,27 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
         )
 
-    def _majority_mask(self, y_idx: np.ndarray) -> np.ndarray:
-        """Which blocks to train on: all of the minority classes, a sample of the majority."""
+    def _majority_mask(self, y_idx: np.ndarray) -> tuple[np.ndarray, int | None]:
+        """Which blocks to train on (all of the minority classes, a sample of the majority), and
+        the majority class (None when nothing is sampled)."""
         labelled = y_idx >= 0
         if self.majority_sample >= 1.0 or not labelled.any():
-            return np.ones(len(y_idx), dtype=bool)
-        majority = np.bincount(y_idx[labelled]).argmax()
+            return np.ones(len(y_idx), dtype=bool), None
+        majority = int(np.bincount(y_idx[labelled]).argmax())
         draw = np.random.RandomState(self.random_state).random_sample(len(y_idx))
-        self._majority_ = int(majority)
-        return (y_idx != majority) | (draw < self.majority_sample)
+        return (y_idx != majority) | (draw < self.majority_sample), majority
 
-    def _class_weights(self, y_idx: np.ndarray) -> np.ndarray:
+    def _class_weights(self, y_idx: np.ndarray, majority: int | None) -> np.ndarray:
+        """Per-block weights: classes balanced to the power ``class_weight_power``, with the sampled
+        majority class counted at its size before sampling and up-weighted to keep its prior."""
         counts = np.bincount(y_idx, minlength=len(LABELS)).astype(float)
-        if self.majority_sample < 1.0 and hasattr(self, "_majority_"):
-            counts[self._majority_] /= self.majority_sample  # the class's size before sampling
+        if majority is not None:
+            counts[majority] /= self.majority_sample
         present = counts > 0
         per_class = np.ones(len(LABELS))
         per_class[present] = (counts[present].sum() / (present.sum() * counts[present])) ** self.class_weight_power
-        if self.majority_sample < 1.0 and hasattr(self, "_majority_"):
-            per_class[self._majority_] /= self.majority_sample
+        if majority is not None:
+            per_class[majority] /= self.majority_sample
         return per_class[y_idx]
 
     def _out_of_fold(self, X, y_idx, groups, keep, weights) -> np.ndarray:
