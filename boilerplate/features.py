@@ -21,6 +21,7 @@ load against another version.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -36,7 +37,7 @@ from .patterns import (CLOSING_QUOTES, CREDIT_WORDS, LINE_START, LINE_START_GROU
 FEATURE_VERSION = 1
 
 # Character classes (bits of the lookup table).
-_ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK = (1 << k for k in range(10))
+_ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER = (1 << k for k in range(11))
 _CLASS_NAMES = ("alpha", "upper", "digit", "space", "punct", "terminal", "nospace_script", "quote", "symbol")
 
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar).
@@ -120,7 +121,10 @@ def featurize(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     _layout_features(cols, texts, cp, classes, starts, ends)
     _page_features(cols, n, page_lang)
     _context_features(cols, n)
-    return np.column_stack([cols[name] for name in feature_names()]).astype(np.float32)
+    out = np.empty((n, len(feature_names())), dtype=np.float32)
+    for k, name in enumerate(feature_names()):
+        out[:, k] = cols[name]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,6 +142,8 @@ def _char_table() -> np.ndarray:
             bits |= _ALPHA
         if ch.isupper():
             bits |= _UPPER
+        if ch.islower():
+            bits |= _LOWER
         if ch.isdigit():
             bits |= _DIGIT
         if ch.isspace():
@@ -199,8 +205,7 @@ def _char_features(cols, classes, cp, starts, ends) -> None:
     cols["ends_alnum"] = (last & (_ALPHA | _DIGIT)) != 0
     cols["ends_digit"] = (last & _DIGIT) != 0
     cols["starts_upper"] = (first & _UPPER) != 0
-    cols["starts_lower"] = ((first & _ALPHA) != 0) & ((first & _UPPER) == 0) & np.array(
-        [chr(c).islower() for c in first_cp.tolist()], dtype=bool)
+    cols["starts_lower"] = ((first & _ALPHA) != 0) & ((first & _UPPER) == 0) & ((first & _LOWER) != 0)
     cols["starts_digit"] = (first & _DIGIT) != 0
     cols["starts_quote"] = (first & _QUOTE) != 0
     cols["starts_dash"] = np.isin(first_cp, [0x2014, 0x2013, 0x2D])
@@ -228,11 +233,12 @@ def _marker_features(cols, text, cp, classes, starts, ends) -> None:
     n = len(starts)
     for group in LINE_START_GROUPS:
         cols[f"{group}_at_start"] = np.zeros(n)
-    for m in LINE_START.finditer(text):
-        group = m.lastgroup
-        pos = m.start(group)
-        i = int(np.searchsorted(starts, pos, side="right")) - 1
-        if i >= 0 and starts[i] == pos:
+    found = [(m.start(m.lastgroup), m.lastgroup) for m in LINE_START.finditer(text)]
+    if found:
+        pos = np.array([p for p, _ in found])
+        block = np.searchsorted(starts, pos, side="right") - 1
+        at_start = (block >= 0) & (starts[np.maximum(block, 0)] == pos)
+        for i, (_, group) in zip(block[at_start].tolist(), itertools.compress(found, at_start)):
             cols[f"{group}_at_start"][i] = 1.0
     word = (classes & (_ALPHA | _DIGIT)) != 0
     word_or_dot = word | (cp == ord(".")) | (cp == ord("_"))
@@ -282,7 +288,7 @@ def _credit_features(cols, text, cp, classes, starts, ends) -> None:
 def _nospace_features(cols, text, cp, starts, ends) -> None:
     n = len(starts)
     counts = {g: np.zeros(n) for g in _NOSPACE_GROUPS}
-    if not _has_nonlatin(cp):
+    if not _has_phrase_script(cp):
         return _store_nospace(cols, counts)
     for m in _NOSPACE_PHRASE_RE.finditer(text):
         i = int(np.searchsorted(starts, m.start(), side="right")) - 1
@@ -297,9 +303,13 @@ def _store_nospace(cols, counts) -> None:
     cols["_nospace_agency"] = counts["agency"]
 
 
-def _has_nonlatin(cp: np.ndarray) -> bool:
-    """Whether the page has any character from Thai (U+0E00) upwards: the phrases' scripts."""
-    return bool(len(cp)) and int(cp.max()) >= 0x0E00
+def _has_phrase_script(cp: np.ndarray) -> bool:
+    """Whether the page has a character of the no-space phrases' scripts (Thai, CJK, kana, Hangul).
+
+    Most pages have none, and the phrase alternation is the slowest regex of the page.
+    """
+    return bool(np.any(((cp >= 0x0E00) & (cp <= 0x0EFF)) | ((cp >= 0x3040) & (cp <= 0x9FFF))
+                       | ((cp >= 0xAC00) & (cp <= 0xD7AF))))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,6 +326,7 @@ class _PhraseIndex:
                 toks = tuple(_WORD.findall(phrase.lower()))
                 if toks:
                     self.by_first.setdefault(toks[0], []).append((toks[1:], gi))
+        self.first_words = frozenset(self.by_first)
 
     def match(self, toks: list[str]) -> tuple[list[int], list[int], list[int], int]:
         """Per group: hit count, hits in the last 5 tokens, hits at token 0; and tokens covered."""
@@ -360,20 +371,24 @@ def _language_features(cols, texts, cp, starts, ends) -> str:
     tail = np.zeros((n, len(groups)))
     head = np.zeros((n, len(groups)))
     ad_fraction = np.zeros(n)
+    ad = groups.index("ad")
+    first_words = _PHRASE_INDEX.first_words
     for i, t in enumerate(texts):
         toks = _WORD.findall(t.lower())
         if not toks:
             continue
         ntok = len(toks)
         if page_stop:
-            k = sum(1 for w in toks if w in page_stop)
+            k = sum(map(page_stop.__contains__, toks))
             stop_page[i], stop_count[i] = k / ntok, math.log1p(k)
         own = _lang.stopwords(langs[i]) if langs[i] else page_stop
         if own:
-            stop_own[i] = (sum(1 for w in toks if w in own) / ntok) if own is not page_stop else stop_page[i]
+            stop_own[i] = (sum(map(own.__contains__, toks)) / ntok) if own is not page_stop else stop_page[i]
+        if first_words.isdisjoint(toks):  # most blocks: no phrase can start here
+            continue
         h, tl, hd, covered = _PHRASE_INDEX.match(toks)
         hits[i], tail[i], head[i] = h, tl, hd
-        ad_fraction[i] = min(covered / ntok, 1.0) if h[groups.index("ad")] else 0.0
+        ad_fraction[i] = min(covered / ntok, 1.0) if h[ad] else 0.0
     stop_chars = _lang.stop_chars(page_lang)
     if stop_chars:  # no-space scripts: function characters per character instead of stopwords
         k = _block_sums(np.isin(cp, [ord(c) for c in stop_chars]), starts, ends)
@@ -420,12 +435,12 @@ def _layout_features(cols, texts, cp, classes, starts, ends) -> None:
     cols["length_rank"] = np.argsort(np.argsort(-log_chars, kind="stable"), kind="stable") / max(n - 1, 1)
     counts = Counter(texts)
     cols["duplicate_count"] = np.log1p(np.array([counts[t] - 1 for t in texts], dtype=np.float64))
-    shapes = [_prefix_shape(t) for t in texts]
+    shapes = _prefix_shapes(cp, classes, starts, ends)
     same = np.zeros(n)
     for off in (-2, -1, 1, 2):
-        j = idx.astype(np.int64) + off
+        j = np.arange(n) + off
         ok = (j >= 0) & (j < n)
-        same[ok] += [shapes[a] == shapes[b] for a, b in zip(np.nonzero(ok)[0], j[ok])]
+        same[ok] += np.all(shapes[ok] == shapes[j[ok]], axis=1)
     cols["same_prefix_neighbours"] = same / 4.0
     cols["ticker_run_length"] = np.log1p(_run_lengths(cols["timestamp_prefix_at_start"] > 0))
 
@@ -443,10 +458,20 @@ def _paragraph_breaks(cp, classes, starts, ends) -> np.ndarray:
     return _block_sums(breaks, ends[:-1], starts[1:]) >= 2
 
 
-def _prefix_shape(t: str) -> str:
-    """A block's first characters with digits folded to 9 and letters to a (the shape of '3:15 ')."""
-    head = t[:6]
-    return "".join("9" if c.isdigit() else ("a" if c.isalpha() else c) for c in head)
+_SHAPE_CHARS = 6
+
+
+def _prefix_shapes(cp, classes, starts, ends) -> np.ndarray:
+    """Each block's first characters with digits folded to one code and letters to another
+    (the shape of '3:15 '), as an ``(n, 6)`` array padded with -1 past the block's end."""
+    pos = starts[:, None] + np.arange(_SHAPE_CHARS)
+    inside = pos < ends[:, None]
+    pos = np.minimum(pos, len(cp) - 1)
+    shape = cp[pos].astype(np.int64)
+    shape[(classes[pos] & _ALPHA) != 0] = -3
+    shape[(classes[pos] & _DIGIT) != 0] = -2
+    shape[~inside] = -1
+    return shape
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
@@ -475,19 +500,22 @@ def _page_features(cols, n, page_lang) -> None:
 
 
 def _context_features(cols, n) -> None:
-    exists = np.ones(n)
+    # One matrix per kind of context, shifted or windowed at once (not column by column).
+    sources = np.column_stack([cols[c] for c in _NEIGHBOUR_SOURCES] + [np.ones(n)]).astype(np.float64)
     for off in _NEIGHBOUR_OFFSETS:
         tag = f"prev{-off}" if off < 0 else f"next{off}"
-        for c in _NEIGHBOUR_SOURCES:
-            cols[f"{tag}_{c}"] = _shift(np.asarray(cols[c], dtype=np.float64), off)
-        cols[f"{tag}_exists"] = _shift(exists, off)
+        shifted = _shift(sources, off)
+        for k, c in enumerate([*_NEIGHBOUR_SOURCES, "exists"]):
+            cols[f"{tag}_{c}"] = shifted[:, k]
+    window_sources = np.column_stack([cols[c] for c in _WINDOW_SOURCES]).astype(np.float64)
     for w in _WINDOWS:
-        for c in _WINDOW_SOURCES:
-            cols[f"win{w}_{c}"] = _window_mean(np.asarray(cols[c], dtype=np.float64), w)
+        means = _window_mean(window_sources, w)
+        for k, c in enumerate(_WINDOW_SOURCES):
+            cols[f"win{w}_{c}"] = means[:, k]
 
 
 def _shift(values: np.ndarray, off: int) -> np.ndarray:
-    """values[i + off], with 0 outside the page."""
+    """values[i + off] (rows), with 0 outside the page."""
     out = np.zeros_like(values)
     if off < 0 and -off < len(values):
         out[-off:] = values[:off]
@@ -497,10 +525,10 @@ def _shift(values: np.ndarray, off: int) -> np.ndarray:
 
 
 def _window_mean(values: np.ndarray, w: int) -> np.ndarray:
-    """Mean over blocks i-w..i+w (truncated at the page edges), the block itself excluded."""
+    """Mean over rows i-w..i+w (truncated at the page edges), row i itself excluded; per column."""
     n = len(values)
-    csum = np.concatenate(([0.0], np.cumsum(values)))
+    csum = np.concatenate((np.zeros((1,) + values.shape[1:]), np.cumsum(values, axis=0)))
     idx = np.arange(n)
     lo, hi = np.maximum(idx - w, 0), np.minimum(idx + w + 1, n)
-    count = np.maximum(hi - lo - 1, 1)
+    count = np.maximum(hi - lo - 1, 1).reshape((n,) + (1,) * (values.ndim - 1))
     return (csum[hi] - csum[lo] - values) / count
