@@ -40,6 +40,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
+from . import _trees
 from .document import LABELS
 from .errors import DataError, InputError, ModelError
 from .features import FEATURE_VERSION, feature_names, featurize
@@ -203,6 +204,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         """
         out = np.zeros((len(X), len(LABELS)))
         cols = stage.classes_.astype(int)
+        compiled = _trees.stage_proba(stage, X)  # the same numbers, sooner, on large inputs
+        if compiled is not None:
+            out[:, cols] = compiled
+            return out
         with _one_thread():
             for lo in range(0, len(X), PREDICT_CHUNK):
                 out[lo:lo + PREDICT_CHUNK, cols] = stage.predict_proba(X[lo:lo + PREDICT_CHUNK])

@@ -1,0 +1,59 @@
+"""The compiled tree walk gives scikit-learn's probabilities exactly, and is used only where it applies."""
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+import boilerplate
+from boilerplate import _trees
+
+pytest.importorskip("numba")
+
+
+def _data(n=6000, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 6))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5).astype(int) + 2 * (X[:, 2] > 1.2).astype(int)
+    return X, y
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_multiclass_probabilities_equal_sklearn_bit_for_bit(dtype):
+    X, y = _data()
+    stage = HistGradientBoostingClassifier(max_iter=15, max_leaf_nodes=15, random_state=0).fit(X, y)
+    Xt = _data(seed=1)[0].astype(dtype)
+    got = _trees.stage_proba(stage, Xt)
+    assert got is not None
+    assert np.array_equal(got, stage.predict_proba(Xt))
+
+
+def test_binary_stage_and_missing_values_follow_sklearn():
+    X, y = _data()
+    X[::7, 0] = np.nan  # trained with NaN: nodes learn where missing values go
+    stage = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, y > 1)
+    Xt = _data(seed=2)[0]
+    Xt[::3, 0] = np.nan
+    got = _trees.stage_proba(stage, Xt)
+    assert got is not None and got.shape == (len(Xt), 2)
+    assert np.array_equal(got, stage.predict_proba(Xt))
+
+
+def test_small_inputs_and_categorical_stages_keep_sklearn():
+    X, y = _data()
+    stage = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y)
+    assert _trees.stage_proba(stage, X[: _trees.COMPILED_MIN_ROWS - 1]) is None
+    Xc = X.copy()
+    Xc[:, 3] = (Xc[:, 3] > 0).astype(int)
+    cat = HistGradientBoostingClassifier(max_iter=5, categorical_features=[3], random_state=0).fit(Xc, y)
+    assert _trees.pack(cat) is None
+    assert _trees.stage_proba(cat, Xc) is None
+
+
+def test_bundled_model_scores_do_not_depend_on_the_path(monkeypatch):
+    """A large batch (compiled walk) and the same pages one by one (scikit-learn) agree exactly."""
+    page = open("examples/sample.txt", encoding="utf-8").read()
+    pages = [page] * 200
+    assert sum(len(d.blocks) for d in boilerplate.classify_many(pages[:1])) * 200 >= _trees.COMPILED_MIN_ROWS
+    together = [b.scores for d in boilerplate.classify_many(pages, batch_size=200) for b in d.blocks]
+    monkeypatch.setattr(_trees, "COMPILED_MIN_ROWS", 10**9)
+    alone = [b.scores for d in boilerplate.classify_many(pages, batch_size=1) for b in d.blocks]
+    assert together == alone
