@@ -21,7 +21,7 @@ from sklearn.model_selection import GroupKFold
 
 from .document import LABELS
 from .errors import DataError
-from .model import BlockClassifier, gold_labels
+from .model import BlockClassifier, apply_temperature, gold_labels
 from .pages import LabelledPage
 from .segment import block_spans
 
@@ -186,10 +186,29 @@ def expected_calibration_error(proba: np.ndarray, gold: np.ndarray, bins: int = 
     return float(ece)
 
 
+def uncalibrated_proba(preds: BlockPredictions) -> np.ndarray | None:
+    """The probabilities before each scoring model's temperature (None if no model was calibrated).
+
+    Temperature scaling is invertible, so the same predictions give ECE before and after calibration.
+    """
+    temps = [getattr(m, "temperature_", 1.0) for m in preds.models]
+    if preds.model_index is None or not temps or all(t == 1.0 for t in temps):
+        return None
+    per_block = np.asarray(temps, dtype=float)[preds.model_index]
+    out = preds.proba.copy()
+    for t in np.unique(per_block):
+        rows = per_block == t
+        out[rows] = apply_temperature(preds.proba[rows], 1.0 / t)
+    return out
+
+
 def summary(preds: BlockPredictions) -> dict[str, Any]:
     """Scores overall, per language and per source, plus calibration error."""
     out = scores(preds.gold, preds.pred)
     out["ece"] = expected_calibration_error(preds.proba, preds.gold)
+    uncalibrated = uncalibrated_proba(preds)
+    if uncalibrated is not None:
+        out["ece_uncalibrated"] = expected_calibration_error(uncalibrated, preds.gold)
     out["pages"] = int(len(np.unique(preds.page_id)))
     for key, values in (("per_language", preds.lang), ("per_source", preds.source)):
         groups = {}
@@ -206,7 +225,8 @@ def summary(preds: BlockPredictions) -> dict[str, Any]:
 def format_report(result: dict[str, Any]) -> str:
     """A plain-text table of a :func:`summary` result."""
     lines = [f"{result['blocks']} blocks on {result.get('pages', '?')} pages: accuracy {result['accuracy']:.3f}, "
-             f"macro-F1 {result['macro_f1']:.3f}, ECE {result.get('ece', float('nan')):.3f}", "",
+             f"macro-F1 {result['macro_f1']:.3f}, ECE {result.get('ece', float('nan')):.3f}"
+             + (f" ({result['ece_uncalibrated']:.3f} before calibration)" if "ece_uncalibrated" in result else ""), "",
              f"{'label':8s} {'P':>6s} {'R':>6s} {'F1':>6s} {'support':>8s}"]
     for lab, s in result["per_class"].items():
         lines.append(f"{lab:8s} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['support']:8d}")

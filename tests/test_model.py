@@ -143,3 +143,25 @@ def test_model_explain_names_features(tiny_model):
     text = "Title\n\n3:15 Something happened\n3:10 Another thing"
     ex = tiny_model.explain(text, segment(text), 1, top_k=3)
     assert len(ex.rows) == 3 and all(r.feature in tiny_model.feature_names_ for r in ex.rows)
+
+
+def test_fit_temperature_recovers_a_known_temperature():
+    from boilerplate.model import apply_temperature, fit_temperature
+
+    rng = np.random.RandomState(0)
+    logits = rng.normal(scale=3.0, size=(20000, 4))
+    truth = apply_temperature(np.exp(logits) / np.exp(logits).sum(1, keepdims=True), 2.0)  # true probabilities
+    y = np.array([rng.choice(4, p=p) for p in truth])
+    overconfident = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    assert fit_temperature(overconfident, y) == pytest.approx(2.0, rel=0.05)
+    assert fit_temperature(truth, y) == pytest.approx(1.0, rel=0.05)
+
+
+def test_calibration_changes_scores_not_labels(fixture_pages):
+    kw = dict(max_iter=8, min_samples_leaf=2, context_folds=2)
+    calibrated = BlockClassifier(calibrate=True, **kw).fit(fixture_pages)
+    plain = BlockClassifier(calibrate=False, **kw).fit(fixture_pages)
+    assert plain.temperature_ == 1.0 and calibrated.temperature_ != 1.0
+    assert list(calibrated.predict(fixture_pages)) == list(plain.predict(fixture_pages))
+    p_cal, p_plain = calibrated.predict_proba(fixture_pages), plain.predict_proba(fixture_pages)
+    assert np.allclose(p_cal.sum(axis=1), 1.0) and not np.allclose(p_cal, p_plain)

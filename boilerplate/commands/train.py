@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
             **_rounded(result),
         }
         model.save(out, card=card)
-        log(f"held-out accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}; card updated")
+        log(f"held-out accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}, "
+            f"ECE {result['ece']:.3f}; card updated")
     return 0
 
 
@@ -84,6 +85,7 @@ def _rounded(result: dict) -> dict:
     return {
         "accuracy": round(result["accuracy"], 4), "macro_f1": round(result["macro_f1"], 4),
         "ece": round(result["ece"], 4), "blocks": result["blocks"],
+        **({"ece_uncalibrated": round(result["ece_uncalibrated"], 4)} if "ece_uncalibrated" in result else {}),
         "per_class": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in s.items()}
                       for k, s in result["per_class"].items()},
         "per_source": result["per_source"], "per_language": result["per_language"],
