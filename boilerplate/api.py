@@ -10,8 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import os
-from itertools import islice
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Hashable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from .document import LABELS, Block, Document
 from .errors import InputError, ModelError
 from .model import BlockClassifier, load_model_file
 from .segment import block_spans
+from .sites import repetition, site_key
 
 DEFAULT_MODEL = "default.joblib"
 
@@ -66,53 +66,96 @@ def classify_many(
     *,
     ids: Iterable[str | None] | None = None,
     urls: Iterable[str | None] | None = None,
+    groups: Iterable[Hashable | None] | str | None = None,
 ) -> Iterator[Document]:
     """Classify pages lazily, ``batch_size`` pages per model call, yielding documents in input order.
 
     Batching amortises the model's per-call overhead; memory holds one batch at a time.
 
+    ``groups`` labels a crawl of several pages per site better: one key per page (``None``:
+    alone), or ``"site"`` for the host of each page's URL (from ``urls``). Blocks that recur on
+    the other pages of a group (menus, footers) are recognised as such
+    (:mod:`boilerplate.sites`). Pages of a group must come one after another (sort a crawl by
+    site); a batch is extended to keep a run of up to :data:`MAX_GROUP_PAGES` together.
+
     >>> docs = list(classify_many(["One page.", "Another page."], batch_size=2))
     >>> len(docs)
     2
+    >>> site = ["Home | News | Sport\n\nFirst story, told in a full sentence.",
+    ...         "Home | News | Sport\n\nSecond story, told in another sentence."]
+    >>> [d.blocks[0].label for d in classify_many(site, groups=["example.org"] * 2)]
+    ['ad', 'ad']
     """
     if isinstance(texts, str):
         raise InputError("classify_many takes an iterable of page texts; for one page use classify(text)")
     if not isinstance(batch_size, int) or batch_size < 1:
         raise InputError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if isinstance(groups, str) and groups != "site":
+        raise InputError(f"groups must be an iterable of keys or 'site', got {groups!r}")
+    if isinstance(groups, str) and urls is None:
+        raise InputError("groups='site' takes each page's site from its URL: pass urls=")
     model = model if model is not None else _default_model()
     if not isinstance(model, BlockClassifier):
         raise InputError(f"model must be a BlockClassifier, got {type(model).__name__}")
-    id_iter = iter(ids) if ids is not None else None
-    url_iter = iter(urls) if urls is not None else None
-    it = iter(texts)
-    while True:
-        batch = list(islice(it, batch_size))
-        if not batch:
-            return
-        yield from _classify_batch(model, batch, id_iter, url_iter)
+    ids_list = None if ids is None else iter(ids)
+    urls_list = None if urls is None else iter(urls)
+    pages = ((text, next(ids_list, None) if ids_list else None, next(urls_list, None) if urls_list else None)
+             for text in texts)
+    if groups is None:
+        keyed = ((page, None) for page in pages)
+    elif isinstance(groups, str):  # "site"
+        keyed = ((page, site_key(page[2])) for page in pages)
+    else:
+        keyed = zip(pages, groups)
+    for batch in _batches(keyed, batch_size):
+        yield from _classify_batch(model, batch)
 
 
-def _classify_batch(model, texts: Sequence[str], id_iter, url_iter) -> Iterator[Document]:
+MAX_GROUP_PAGES = 1024
+"""A batch grows past ``batch_size`` to keep a run of one group's pages together, up to this size."""
+
+
+def _batches(keyed: Iterable[tuple[Any, Hashable | None]], batch_size: int) -> Iterator[list]:
+    """Batches of ``batch_size`` items, extended while the next item continues the last one's group.
+
+    >>> [len(b) for b in _batches(zip("abcdef", [None, 1, 1, 1, None, None]), 2)]
+    [3, 1, 2]
+    """
+    batch: list = []
+    for item in keyed:
+        if len(batch) >= batch_size and (item[1] != batch[-1][1] or len(batch) >= MAX_GROUP_PAGES):
+            yield batch
+            batch = []
+        batch.append(item)
+        if len(batch) >= batch_size and item[1] is None:  # no group to continue: no need to read ahead
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _classify_batch(model, batch: Sequence[tuple[tuple[str, Any, Any], Hashable | None]]) -> Iterator[Document]:
+    texts = [text for (text, _, _), _ in batch]
     spans_per_page, mats = [], []
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise InputError(f"page {i} of the batch is a {type(text).__name__}, not a str")
-        spans = block_spans(text)
-        spans_per_page.append(spans)
-        mats.append(model.featurize(text, spans))
+        spans_per_page.append(block_spans(text))
+    keys = [key for _, key in batch]
+    site = repetition(list(zip(texts, spans_per_page)), keys) if any(k is not None for k in keys) else None
+    for i, (text, spans) in enumerate(zip(texts, spans_per_page)):
+        mats.append(model.featurize(text, spans, None if site is None else site[i]))
     sizes = [len(s) for s in spans_per_page]
     proba = model._proba_from_features(np.vstack(mats), sizes) if sum(sizes) else np.zeros((0, len(LABELS)))
     best = np.argmax(proba, axis=1) if len(proba) else np.zeros(0, dtype=int)
     rounded = np.round(proba, 6).tolist()
     offset = 0
-    for text, spans in zip(texts, spans_per_page):
+    for ((text, page_id, url), _), spans in zip(batch, spans_per_page):
         blocks = []
         for j, (s, e) in enumerate(spans, offset):
             blocks.append(Block(s, e, text[s:e], LABELS[best[j]], dict(zip(LABELS, rounded[j]))))
         offset += len(spans)
-        doc = Document(text=text, blocks=blocks,
-                       id=next(id_iter, None) if id_iter else None,
-                       url=next(url_iter, None) if url_iter else None)
+        doc = Document(text=text, blocks=blocks, id=page_id, url=url)
         doc.meta["model"] = model
         yield doc
 

@@ -1,7 +1,7 @@
 """Score the model and the text-only peers on the same blocks, in one run.
 
 ``python -m boilerplate.compare DATA... [--folds 5] [--shape both] [--group-by page|site]
-[--train-extra DATA...] [--no-context] [--json out.json]``
+[--train-extra DATA...] [--no-context] [--sites] [--json out.json]``
 
 Every page is segmented once (:func:`boilerplate.segment`); each block gets the gold label of the
 span covering most of its characters. The model is scored by cross-validation grouped by page
@@ -36,7 +36,7 @@ from .document import LABELS, Block
 from .commands._common import write_json
 from .lang import page_language
 from .errors import BoilerplateError, InputError, ModelError
-from .evaluate import cross_val_predict_pages, gold_labels
+from .evaluate import cross_val_predict_pages, gold_labels, site_grouped_predictions
 from .model import BlockClassifier
 from .pages import LabelledPage, read_pages
 from .peers import PEERS
@@ -185,6 +185,7 @@ def compare(
     extra_train: Sequence[str | os.PathLike] = (),
     model_path: str | None = None,
     no_context: bool = False,
+    sites: bool = False,
     peers: Sequence[str] | None = None,
     with_model: bool = True,
     progress: Callable[[str], None] | None = None,
@@ -216,6 +217,11 @@ def compare(
             gold = preds.gold
             shapes = np.array([page_shape(pages[i]) for i in preds.page_index])
         rows.append(score_system(name, gold, preds.pred, shapes, time.perf_counter() - t0))
+        if sites and name == "model":  # the same fold models, held-out pages grouped by site
+            t0 = time.perf_counter()
+            grouped = site_grouped_predictions(preds, pages)
+            rows.append(score_system("model, pages grouped by site", gold, grouped.pred, shapes,
+                                     time.perf_counter() - t0))
     if index is None:  # no model: the labelled blocks of every page
         gold_all = np.concatenate([page_gold(p, bs) for p, bs in zip(pages, blocks)]) if pages else np.zeros(0)
         index = np.flatnonzero(gold_all != "")
@@ -323,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", default=None, help="model whose parameters are cross-validated (default: bundled)")
     parser.add_argument("--no-context", action="store_true",
                         help="also score the model with context=False (the context stage's gain)")
+    parser.add_argument("--sites", action="store_true",
+                        help="also score the model with each fold's held-out pages classified together, grouped "
+                             "by site (repetition across a site's pages); use with --group-by site")
     parser.add_argument("--no-model", action="store_true",
                         help="score the peers only (no cross-validation: seconds instead of minutes)")
     parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated peers (default %(default)s)")
@@ -344,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise InputError(f"--folds must be at least 2, got {args.folds}")
         report = compare(
             args.data, folds=args.folds, shape=args.shape, extra_train=args.train_extra, model_path=args.model,
-            no_context=args.no_context, peers=peers, group_by=args.group_by, with_model=not args.no_model,
+            no_context=args.no_context, sites=args.sites, peers=peers, group_by=args.group_by, with_model=not args.no_model,
             progress=None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True)),
         )
     except BoilerplateError as exc:

@@ -112,10 +112,28 @@ def cross_val_predict_pages(
     return _concat([p for p in parts if p is not None], models)
 
 
-def _predict_one(model: BlockClassifier, page: LabelledPage, index: int, model_index: int = 0) -> BlockPredictions:
-    spans = block_spans(page.text)
+def site_grouped_predictions(preds: BlockPredictions, pages: Sequence[LabelledPage]) -> BlockPredictions:
+    """The fold models of ``preds`` again, each now classifying its held-out pages together,
+    grouped by site (:mod:`boilerplate.sites`): what a crawl of whole sites gets.
+
+    Same blocks in the same order as ``preds``; use folds grouped by site, so that no page's
+    siblings were in its model's training data.
+    """
+    parts: list[BlockPredictions | None] = [None] * len(pages)
+    for k, model in enumerate(preds.models):
+        held_out = sorted(set(preds.page_index[preds.model_index == k].tolist()))
+        spans = [block_spans(pages[i].text) for i in held_out]
+        site = model._site_repetition([pages[i] for i in held_out], spans)
+        for i, sp, rep in zip(held_out, spans, site):
+            parts[i] = _predict_one(model, pages[i], i, k, spans=sp, site=rep)
+    return _concat([p for p in parts if p is not None], preds.models)
+
+
+def _predict_one(model: BlockClassifier, page: LabelledPage, index: int, model_index: int = 0,
+                 spans: Sequence[tuple[int, int]] | None = None, site: np.ndarray | None = None) -> BlockPredictions:
+    spans = block_spans(page.text) if spans is None else spans
     gold = gold_labels(page, spans)
-    proba = model.predict_proba_blocks(page.text, spans)
+    proba = model.predict_proba_blocks(page.text, spans, site=site)
     keep = gold != ""
     n = int(keep.sum())
     pred = np.array(LABELS, dtype=object)[np.argmax(proba, axis=1)] if len(proba) else np.zeros(0, dtype=object)

@@ -12,7 +12,8 @@ block, with a documented name for every column (:func:`feature_names`). The work
    the block's own) and for the phrase lists of :mod:`boilerplate.patterns`;
 4. language id of each block's first characters and the page's main language
    (:mod:`boilerplate.lang`);
-5. layout: separators (blank line or single newline), paragraph runs, position, repetition;
+5. layout: separators (blank line or single newline), paragraph runs, position, repetition
+   within the page, and (when the page is classified with its site) across the site's pages;
 6. context: the same measurements for the neighbouring blocks and windows around each block.
 
 Bump :data:`FEATURE_VERSION` whenever a column changes meaning; models record it and refuse to
@@ -31,10 +32,11 @@ from typing import Sequence
 import numpy as np
 
 from . import lang as _lang
+from .sites import COLUMNS as SITE_COLUMNS
 from .patterns import (CLOSING_QUOTES, CREDIT_WORDS, LINE_START, LINE_START_GROUPS, NOSPACE_PHRASES, PHRASES,
                        QUOTE_CHARS, TERMINAL_PUNCT)
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 # Character classes (bits of the lookup table).
 _ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER = (1 << k for k in range(11))
@@ -61,6 +63,7 @@ _BLOCK_COLUMNS = [
     "sep_before_blank", "sep_after_blank", "log_paragraph_blocks", "index_in_paragraph", "last_in_paragraph",
     "rel_index", "rel_offset", "is_first", "is_last", "rel_length_to_max", "length_rank",
     "duplicate_count", "same_prefix_neighbours", "ticker_run_length",
+    *SITE_COLUMNS,
 ]
 _PAGE_COLUMNS = ["page_log_blocks", "page_ticker_fraction", "page_lang_known", "page_median_log_chars",
                  "page_stop_density", "page_nospace_script"]
@@ -73,7 +76,7 @@ _NEIGHBOUR_SOURCES = [
 _NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 # Columns averaged over windows of +-3 and +-8 blocks.
 _WINDOW_SOURCES = ["log_chars", "ends_terminal", "timestamp_prefix_at_start", "stop_density_page_lang",
-                   "lang_differs", "n_ad", "sep_before_blank", "titlecase_word_ratio"]
+                   "lang_differs", "n_ad", "sep_before_blank", "titlecase_word_ratio", "site_repeat_share"]
 _WINDOWS = (3, 8)
 
 
@@ -94,8 +97,11 @@ def feature_names() -> list[str]:
     return names
 
 
-def featurize(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+def featurize(text: str, spans: Sequence[tuple[int, int]], site: np.ndarray | None = None) -> np.ndarray:
     """The feature matrix of a page: one row per ``(start, end)`` span, columns as :func:`feature_names`.
+
+    ``site`` is the page's ``(n_blocks, 2)`` repetition within its group of pages
+    (:func:`boilerplate.sites.repetition`); without it the page stands alone (zeros).
 
     >>> from boilerplate.segment import block_spans
     >>> text = "Title\\n\\n3:15 Something happened\\n3:10 Another thing"
@@ -119,6 +125,7 @@ def featurize(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     _marker_features(cols, text, cp, classes, starts, ends)
     page_lang = _language_features(cols, texts, cp, starts, ends)
     _layout_features(cols, texts, cp, classes, starts, ends)
+    _site_features(cols, n, site)
     _page_features(cols, n, page_lang)
     _context_features(cols, n)
     out = np.empty((n, len(feature_names())), dtype=np.float32)
@@ -485,6 +492,15 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
     for s, e in zip(edges[::2], edges[1::2]):
         out[s:e] = e - s
     return out
+
+
+def _site_features(cols, n, site) -> None:
+    if site is None:
+        site = np.zeros((n, len(SITE_COLUMNS)))
+    elif site.shape != (n, len(SITE_COLUMNS)):
+        raise ValueError(f"site repetition has shape {site.shape}, expected {(n, len(SITE_COLUMNS))}")
+    for k, name in enumerate(SITE_COLUMNS):
+        cols[name] = site[:, k]
 
 
 # ---------------------------------------------------------------------------------------------

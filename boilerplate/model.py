@@ -46,6 +46,7 @@ from .errors import DataError, InputError, ModelError
 from .features import FEATURE_VERSION, feature_names, featurize
 from .pages import LabelledPage
 from .segment import block_spans
+from .sites import repetition, site_key
 
 MODEL_FORMAT = 1
 PREDICT_CHUNK = 1024
@@ -71,6 +72,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         train the context stage on top of the block stage.
     context_folds:
         folds (grouped by page) for the block stage's out-of-fold probabilities.
+    sites:
+        learn from repetition across the pages of a site (training pages grouped by their URL's
+        host, :mod:`boilerplate.sites`); pages classified alone get zeros there.
     calibrate:
         fit a temperature on the last stage's out-of-fold probabilities (same folds) so that
         ``scores`` are calibrated (lower expected calibration error); labels do not change.
@@ -90,6 +94,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         context: bool = True,
         context_folds: int = 2,
         calibrate: bool = True,
+        sites: bool = True,
         random_state: int = 0,
     ) -> None:
         self.max_iter = max_iter
@@ -102,6 +107,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.context = context
         self.context_folds = context_folds
         self.calibrate = calibrate
+        self.sites = sites
         self.random_state = random_state
 
     # -- training --------------------------------------------------------------------------
@@ -113,9 +119,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         """
         pages = _check_pages(X)
         matrices, labels, groups = [], [], []
-        for gi, page in enumerate(pages):
-            spans = block_spans(page.text)
-            Xp = featurize(page.text, spans)
+        all_spans = [block_spans(page.text) for page in pages]
+        site = self._site_repetition(pages, all_spans)
+        for gi, (page, spans) in enumerate(zip(pages, all_spans)):
+            Xp = featurize(page.text, spans, site[gi])
             yp = gold_labels(page, spans)
             matrices.append(Xp)
             labels.append(yp)
@@ -157,6 +164,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     def __setstate__(self, state: dict[str, Any]) -> None:
         # Models saved before calibration existed were not calibrated.
         state.setdefault("calibrate", False)
+        state.setdefault("sites", False)
         state.setdefault("temperature_", 1.0)
         super().__setstate__(state)
 
@@ -238,16 +246,29 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     # -- prediction ------------------------------------------------------------------------
 
-    def featurize(self, text: str, blocks: Sequence[Any]) -> np.ndarray:
-        """The feature matrix of one page's blocks (``Block`` objects or ``(start, end)`` pairs)."""
-        return featurize(text, _spans(blocks))
+    def featurize(self, text: str, blocks: Sequence[Any], site: np.ndarray | None = None) -> np.ndarray:
+        """The feature matrix of one page's blocks (``Block`` objects or ``(start, end)`` pairs);
+        ``site``: the blocks' repetition across the page's group (:mod:`boilerplate.sites`)."""
+        return featurize(text, _spans(blocks), site)
 
-    def predict_proba_blocks(self, text: str, blocks: Sequence[Any], X: np.ndarray | None = None) -> np.ndarray:
+    def predict_proba_blocks(self, text: str, blocks: Sequence[Any], X: np.ndarray | None = None,
+                             site: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities ``(n_blocks, 5)`` for one page, columns in ``classes_`` order."""
         self._check_fitted()
         if X is None:
-            X = self.featurize(text, blocks)
+            X = self.featurize(text, blocks, site)
         return self._proba_from_features(X, [len(X)])
+
+    def _site_repetition(self, pages: Sequence[Any], spans: Sequence[Sequence[tuple[int, int]]]) -> list[Any]:
+        """Each page's repetition within its site (pages with a URL; both shapes of a page are one page)."""
+        if not getattr(self, "sites", True):
+            return [None] * len(pages)
+        keys = [site_key(p.url) if isinstance(p, LabelledPage) else None for p in pages]
+        if not any(keys):
+            return [None] * len(pages)
+        identities = [p.id.split("#", 1)[0] if isinstance(p, LabelledPage) else i for i, p in enumerate(pages)]
+        texts = [p.text if isinstance(p, LabelledPage) else p for p in pages]
+        return repetition(list(zip(texts, spans)), keys, identities)
 
     def _proba_from_features(self, X: np.ndarray, page_sizes: Sequence[int]) -> np.ndarray:
         if len(X) == 0:
@@ -267,9 +288,12 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
         """Probabilities for every block of every page, stacked in order (rows = blocks)."""
         self._check_fitted()
+        pages = list(_pages(X))
+        all_spans = [block_spans(p.text if isinstance(p, LabelledPage) else p) for p in pages]
+        site = self._site_repetition(pages, all_spans)
         mats, sizes = [], []
-        for text in _page_texts(X):
-            Xp = featurize(text, block_spans(text))
+        for page, spans, rep in zip(pages, all_spans, site):
+            Xp = featurize(page.text if isinstance(page, LabelledPage) else page, spans, rep)
             mats.append(Xp)
             sizes.append(len(Xp))
         if not mats:
@@ -525,13 +549,11 @@ def _check_pages(X: Any) -> list[LabelledPage]:
     return pages
 
 
-def _page_texts(X: Iterable[Any]) -> Iterable[str]:
+def _pages(X: Iterable[Any]) -> Iterable[str | LabelledPage]:
     if isinstance(X, (str, LabelledPage)):
         X = [X]
     for item in X:
-        if isinstance(item, LabelledPage):
-            yield item.text
-        elif isinstance(item, str):
+        if isinstance(item, (LabelledPage, str)):
             yield item
         else:
             raise InputError(f"expected page texts (str) or LabelledPage objects, got {type(item).__name__}")

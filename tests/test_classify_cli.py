@@ -180,10 +180,10 @@ def test_a_page_that_raises_does_not_stop_the_run(tmp_path, model, monkeypatch):
 
     original = api._classify_batch
 
-    def flaky(model_, texts, *rest):
-        if any("EXPLODE" in t for t in texts):
+    def flaky(model_, batch):  # batch: ((text, id, url), group key) per page
+        if any("EXPLODE" in text for (text, _, _), _ in batch):
             raise RuntimeError("boom")
-        return original(model_, texts, *rest)
+        return original(model_, batch)
 
     monkeypatch.setattr(api, "_classify_batch", flaky)
     src, out = tmp_path / "in.jsonl", tmp_path / "o.jsonl"
