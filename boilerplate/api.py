@@ -81,8 +81,8 @@ def classify_many(
     >>> docs = list(classify_many(["One page.", "Another page."], batch_size=2))
     >>> len(docs)
     2
-    >>> site = ["Home | News | Sport\n\nFirst story, told in a full sentence.",
-    ...         "Home | News | Sport\n\nSecond story, told in another sentence."]
+    >>> site = ["Home | News | Sport\\n\\nFirst story, told in a full sentence.",
+    ...         "Home | News | Sport\\n\\nSecond story, told in another sentence."]
     >>> [d.blocks[0].label for d in classify_many(site, groups=["example.org"] * 2)]
     ['ad', 'ad']
     """
@@ -119,7 +119,7 @@ def _batches(keyed: Iterable[tuple[Any, Hashable | None]], batch_size: int) -> I
     """Batches of ``batch_size`` items, extended while the next item continues the last one's group.
 
     >>> [len(b) for b in _batches(zip("abcdef", [None, 1, 1, 1, None, None]), 2)]
-    [3, 1, 2]
+    [4, 2]
     """
     batch: list = []
     for item in keyed:

@@ -47,6 +47,7 @@ class Settings:
     out_format: str = "jsonl"
     batch_pages: int = BATCH_PAGES
     batch_chars: int = BATCH_CHARS
+    group_by_site: bool = False
 
 
 @dataclass
@@ -94,7 +95,9 @@ def classify_batch(batch: Sequence[Record]) -> list[PageResult]:
     docs: dict[int, Any] = {}
     errors: dict[int, str] = {}
     try:
-        for rec, doc in zip(good, classify_many([r.text for r in good], batch_size=max(1, len(good)), model=_MODEL)):
+        grouping = dict(urls=[r.url for r in good], groups="site") if settings.group_by_site else {}
+        for rec, doc in zip(good, classify_many([r.text for r in good], batch_size=max(1, len(good)), model=_MODEL,
+                                                **grouping)):
             docs[id(rec)] = doc
     except Exception:  # a page raised: redo this batch page by page to isolate it
         docs.clear()
@@ -119,18 +122,34 @@ def classify_batch(batch: Sequence[Record]) -> list[PageResult]:
 # Main side
 
 
-def batches(records: Iterable[Record], max_pages: int = BATCH_PAGES, max_chars: int = BATCH_CHARS) -> Iterator[list[Record]]:
+def batches(records: Iterable[Record], max_pages: int = BATCH_PAGES, max_chars: int = BATCH_CHARS,
+            by_site: bool = False) -> Iterator[list[Record]]:
     """Group records into lists of at most ``max_pages`` pages and about ``max_chars`` characters.
+
+    With ``by_site``, a full batch still takes the following records of the same site (up to
+    :data:`boilerplate.api.MAX_GROUP_PAGES`), so that a site's consecutive pages are compared.
 
     >>> [len(b) for b in batches([Record(str(i), "x" * 10) for i in range(5)], max_pages=2)]
     [2, 2, 1]
+    >>> recs = [Record(str(i), "x", url=f"http://{h}.org/{i}") for i, h in enumerate("aaabb")]
+    >>> [len(b) for b in batches(recs, max_pages=2, by_site=True)]
+    [3, 2]
     """
+    from .api import MAX_GROUP_PAGES
+    from .sites import site_key
+
     batch: list[Record] = []
     chars = 0
     for rec in records:
+        if batch and (len(batch) >= max_pages or chars >= max_chars):
+            same_site = by_site and len(batch) < MAX_GROUP_PAGES and chars < max_chars and \
+                site_key(rec.url) is not None and site_key(rec.url) == site_key(batch[-1].url)
+            if not same_site:
+                yield batch
+                batch, chars = [], 0
         batch.append(rec)
         chars += len(rec.text) if rec.text else 0
-        if len(batch) >= max_pages or chars >= max_chars:
+        if not by_site and (len(batch) >= max_pages or chars >= max_chars):  # no need to read ahead
             yield batch
             batch, chars = [], 0
     if batch:
@@ -153,7 +172,7 @@ def classify_records(records: Iterable[Record], settings: Settings, jobs: int = 
         # runs (on a busy machine, its default of one thread per core made -j 1 several times
         # slower), and given back between batches, so the caller's own code is not affected.
         controller = ThreadpoolController()
-        for batch in batches(records, settings.batch_pages, settings.batch_chars):
+        for batch in batches(records, settings.batch_pages, settings.batch_chars, settings.group_by_site):
             with controller.limit(limits=1):
                 results = classify_batch(batch)
             yield from results
@@ -192,7 +211,8 @@ class WorkerPool:
         """One result per record, in input order, with at most ``limit`` batches in flight."""
         pending: deque[Any] = deque()
         try:
-            for batch in batches(records, self.settings.batch_pages, self.settings.batch_chars):
+            for batch in batches(records, self.settings.batch_pages, self.settings.batch_chars,
+                                 self.settings.group_by_site):
                 pending.append(self._executor.submit(classify_batch, batch))
                 while len(pending) >= self.limit or (pending and pending[0].done()):
                     yield from pending.popleft().result()

@@ -36,7 +36,7 @@ def segment(text: str) -> list[Block]:
 
     >>> blocks = segment("a\\r\\n\\r\\n  b  ")
     >>> [(b.start, b.end, b.text) for b in blocks]
-    [(0, 1, 'a'), (6, 7, 'b')]
+    [(0, 1, 'a'), (7, 8, 'b')]
     """
     if not isinstance(text, str):
         raise InputError(f"text must be a str, got {type(text).__name__}")

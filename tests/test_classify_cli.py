@@ -92,6 +92,26 @@ def test_jsonl_output_matches_classify_many(tmp_path, model, capsys):
     assert "5 pages (0 failed)" in summary and "MB/s" in summary
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_group_by_site_matches_classify_many_grouped(tmp_path, jobs):
+    from test_sites import _site_pages
+
+    pages = _site_pages()
+    path = tmp_path / "sites.joblib"
+    boilerplate.BlockClassifier(max_iter=20, min_samples_leaf=2, context=False, calibrate=False).fit(pages).save(path)
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    pages = sorted(pages, key=lambda p: p.url.split("/")[2])  # a crawl sorted by site
+    with open(src, "w", encoding="utf-8") as fh:
+        for p in pages:
+            fh.write(json.dumps({"id": p.id, "url": p.url, "text": p.text}) + "\n")
+    assert run(str(src), "-o", str(out), "--group-by", "site", "--batch-size", "4", "-j", jobs, "-q",
+               model=str(path)) == 0
+    labels = [[b["label"] for b in r["blocks"]] for r in read_jsonl(out)]
+    assert labels == [[s.label for s in p.spans] for p in pages]  # only repetition tells them apart
+    assert run(str(src), "-o", str(out), "-q", model=str(path)) == 0
+    assert [[b["label"] for b in r["blocks"]] for r in read_jsonl(out)] != labels
+
+
 def test_keep_chooses_labels(tmp_path, model):
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(src, 3)

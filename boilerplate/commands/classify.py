@@ -66,6 +66,9 @@ def register(subparsers: Any) -> None:
                    help="worker processes (default 1; 0 = one per core)")
     p.add_argument("--batch-size", type=int, default=BATCH_PAGES, metavar="N",
                    help=f"pages per model call (default {BATCH_PAGES})")
+    p.add_argument("--group-by", choices=["page", "site"], default="page",
+                   help="site: compare consecutive pages of one site (URL host) to spot their shared menus and "
+                        "footers; sort the input by site first (default: page, each page alone)")
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted run into the same OUT (JSONL output only)")
     p.add_argument("--strict", action="store_true",
@@ -93,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
     if args.resume:
         continue_output(args.output)
     writer = Writer(args.output, out_format, append=args.resume)
-    settings = Settings(model_path=args.model, keep=keep, out_format=out_format, batch_pages=args.batch_size)
+    settings = Settings(model_path=args.model, keep=keep, out_format=out_format, batch_pages=args.batch_size,
+                        group_by_site=args.group_by == "site")
     stats = RunStats(resumed=done)
     bar = _progress_bar(enabled=not args.quiet and sys.stderr.isatty())
     first_error: str | None = None
