@@ -85,8 +85,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         max_iter: int = 100,
-        learning_rate: float = 0.2,
-        max_leaf_nodes: int = 15,
+        learning_rate: float = 0.15,
+        max_leaf_nodes: int = 31,
         l2_regularization: float = 1.0,
         min_samples_leaf: int = 20,
         class_weight_power: float = 0.5,
