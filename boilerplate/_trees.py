@@ -51,8 +51,26 @@ def stage_proba(stage: Any, X: np.ndarray) -> np.ndarray | None:
     if kernel is None or packed is None:
         return None
     raw = np.empty((len(X), len(packed.baseline)), dtype=np.float64)
-    kernel(np.ascontiguousarray(X), *packed, raw)
+    # float64 like scikit-learn (exact for float32 features), and one compiled signature
+    kernel(np.ascontiguousarray(X, dtype=np.float64), *packed, raw)
     return stage._loss.predict_proba(raw)
+
+
+def warm_up() -> bool:
+    """Compile (or load from numba's cache) the walk now, so that the first large batch does not
+    pay for it; worker processes call this when they start. Returns whether numba is there.
+
+    >>> warm_up() in (True, False)
+    True
+    """
+    kernel = _kernel()
+    if kernel is None:
+        return False
+    leaf = np.full(1, -1, dtype=np.int32)
+    kernel(np.zeros((1, 1)), np.zeros(1, dtype=np.int32), np.zeros(1), leaf, leaf, np.zeros(1),
+           np.zeros(1, dtype=np.bool_), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(1),
+           np.empty((1, 1)))
+    return True
 
 
 _PACKED: "weakref.WeakKeyDictionary[Any, PackedTrees | None]" = weakref.WeakKeyDictionary()

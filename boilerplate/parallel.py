@@ -83,6 +83,9 @@ def _init_worker(settings: Settings, ignore_sigint: bool = True) -> None:
 
     _MODEL = load_model(settings.model_path)
     _SETTINGS = settings
+    from ._trees import warm_up
+
+    warm_up()  # compile the tree walk once per process, before the first batch
 
 
 def classify_batch(batch: Sequence[Record]) -> list[PageResult]:
