@@ -123,7 +123,10 @@ def _kernel() -> Any:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency; a platform without wheels
         return None
-    return numba.njit(cache=True, nogil=True)(_raw_predict)
+    try:
+        return numba.njit(cache=True, nogil=True)(_raw_predict)
+    except RuntimeError:  # no writable cache directory (read-only install and home): compile per process
+        return numba.njit(cache=False, nogil=True)(_raw_predict)
 
 
 def _raw_predict(X, feature, threshold, left, right, value, missing_left, roots, tree_class, baseline, out):
