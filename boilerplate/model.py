@@ -267,8 +267,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         if not any(keys):
             return [None] * len(pages)
         identities = [p.id.split("#", 1)[0] if isinstance(p, LabelledPage) else i for i, p in enumerate(pages)]
-        texts = [p.text if isinstance(p, LabelledPage) else p for p in pages]
-        return repetition(list(zip(texts, spans)), keys, identities)
+        return repetition([(_text_of(p), sp) for p, sp in zip(pages, spans)], keys, identities)
 
     def _proba_from_features(self, X: np.ndarray, page_sizes: Sequence[int]) -> np.ndarray:
         if len(X) == 0:
@@ -289,11 +288,11 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         """Probabilities for every block of every page, stacked in order (rows = blocks)."""
         self._check_fitted()
         pages = list(_pages(X))
-        all_spans = [block_spans(p.text if isinstance(p, LabelledPage) else p) for p in pages]
+        all_spans = [block_spans(_text_of(p)) for p in pages]
         site = self._site_repetition(pages, all_spans)
         mats, sizes = [], []
         for page, spans, rep in zip(pages, all_spans, site):
-            Xp = featurize(page.text if isinstance(page, LabelledPage) else page, spans, rep)
+            Xp = featurize(_text_of(page), spans, rep)
             mats.append(Xp)
             sizes.append(len(Xp))
         if not mats:
@@ -547,6 +546,10 @@ def _check_pages(X: Any) -> list[LabelledPage]:
         if not isinstance(p, LabelledPage):
             raise InputError(f"expected LabelledPage objects (see boilerplate.read_pages), got {type(p).__name__}")
     return pages
+
+
+def _text_of(page: str | LabelledPage) -> str:
+    return page.text if isinstance(page, LabelledPage) else page
 
 
 def _pages(X: Iterable[Any]) -> Iterable[str | LabelledPage]:
