@@ -241,7 +241,7 @@ def compare(
         "folds": folds,
         "group_by": group_by,
         "pages": len(pages),
-        "groups": len({p.id.split("#", 1)[0] for p in pages}),
+        "groups": len({p.base_id for p in pages}),
         "blocks": int(len(gold)),
         "unlabelled_blocks": int(offsets[-1] - len(gold)),
         "gold_counts": {lab: int(np.count_nonzero(gold == lab)) for lab in LABELS},

@@ -61,7 +61,7 @@ def page_groups(pages: Sequence[LabelledPage], by: str = "page") -> np.ndarray:
     or one per site (``"site"``: the URL's host, else the id's prefix)."""
     keys = []
     for p in pages:
-        base = p.id.split("#", 1)[0]
+        base = p.base_id
         if by == "site":
             host = urlparse(p.url).netloc if p.url else ""
             keys.append(host.removeprefix("www.") or base.rsplit("-", 1)[0])

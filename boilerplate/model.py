@@ -266,7 +266,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         keys = [site_key(p.url) if isinstance(p, LabelledPage) else None for p in pages]
         if not any(keys):
             return [None] * len(pages)
-        identities = [p.id.split("#", 1)[0] if isinstance(p, LabelledPage) else i for i, p in enumerate(pages)]
+        identities = [p.base_id if isinstance(p, LabelledPage) else i for i, p in enumerate(pages)]
         return repetition([(_text_of(p), sp) for p, sp in zip(pages, spans)], keys, identities)
 
     def _proba_from_features(self, X: np.ndarray, page_sizes: Sequence[int]) -> np.ndarray:

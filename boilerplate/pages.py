@@ -80,6 +80,15 @@ class LabelledPage:
         page.validate()
         return page
 
+    @property
+    def base_id(self) -> str:
+        """The id of the page itself: its WET-shape twin (``id#wet``) shares it.
+
+        >>> LabelledPage("a#wet", "", []).base_id
+        'a'
+        """
+        return self.id.split("#", 1)[0]
+
     def validate(self) -> None:
         """Raise :class:`DataError` if a label is unknown or spans are out of order or range."""
         prev_end = 0
