@@ -48,6 +48,26 @@ def test_small_inputs_and_categorical_stages_keep_sklearn():
     assert _trees.stage_proba(cat, Xc) is None
 
 
+def test_trees_of_as_many_leaves_as_the_masks_hold_equal_sklearn():
+    X, _ = _data()
+    noisy = np.random.RandomState(3).randint(0, 2, len(X))
+    full = HistGradientBoostingClassifier(max_iter=3, max_leaf_nodes=_trees.MAX_LEAVES,
+                                          min_samples_leaf=5, random_state=0).fit(X, noisy)
+    assert max(p.get_n_leaf_nodes() for it in full._predictors for p in it) == _trees.MAX_LEAVES
+    Xt = _data(seed=4)[0]
+    assert np.array_equal(_trees.stage_proba(full, Xt), full.predict_proba(Xt))
+
+
+def test_trees_wider_than_the_leaf_masks_keep_sklearn():
+    X, _ = _data()
+    noisy = np.random.RandomState(3).randint(0, 2, len(X))  # no early stop: every tree grows wide
+    wide = HistGradientBoostingClassifier(max_iter=2, max_leaf_nodes=_trees.MAX_LEAVES + 1,
+                                          min_samples_leaf=5, random_state=0).fit(X, noisy)
+    assert max(p.get_n_leaf_nodes() for it in wide._predictors for p in it) > _trees.MAX_LEAVES
+    assert _trees.pack(wide) is None
+    assert _trees.stage_proba(wide, X) is None
+
+
 def test_bundled_model_scores_do_not_depend_on_the_path(monkeypatch):
     """A large batch (compiled walk) and the same pages one by one (scikit-learn) agree exactly."""
     page = open("examples/sample.txt", encoding="utf-8").read()
