@@ -1,17 +1,18 @@
-"""A compiled walk of a fitted stage's trees: the same numbers as scikit-learn's, about 3x sooner.
+"""A compiled walk of a fitted stage's trees: the same numbers as scikit-learn's, about 8x sooner.
 
 scikit-learn's :class:`~sklearn.ensemble.HistGradientBoostingClassifier` predicts tree by tree,
 a call per tree over all rows (1,000 calls for our two stages of 100 iterations x 5 classes). On
 pages of short blocks that walk is half of the library's time. Here a stage's trees are packed
-once into flat arrays and scored row by row in one numba-compiled loop.
+once into flat arrays and scored in one numba-compiled loop.
 
 The loop does not walk down each tree: walking stalls on a mispredicted branch at about every
 other split. It follows QuickScorer (Lucchese et al., SIGIR 2015) instead: every split of every
 tree, sorted by feature and threshold, carries the bit mask of its tree's leaves that stay
 reachable when a row goes right (all but the left subtree's). For each feature, the splits a
 row goes right at are a prefix of that feature's splits, so a short scan clears the leaves the
-row cannot reach, and each tree's leaf is its leftmost survivor. Trees of more than
-:data:`MAX_LEAVES` leaves do not fit the masks and go through scikit-learn.
+row cannot reach, and each tree's leaf is its leftmost survivor. :data:`ROWS_PER_PASS` rows go
+through each scan together, so that the compiler tests them at once with vector instructions.
+Trees of more than :data:`MAX_LEAVES` leaves do not fit the masks and go through scikit-learn.
 
 The result is bit-for-bit scikit-learn's: the raw scores start from the same baseline and add
 the same leaf values in the same order (iteration by iteration), thresholds compare in float64,
@@ -35,6 +36,8 @@ COMPILED_MIN_ROWS = 4096
 """Fewer rows than this go through scikit-learn's predict (no compilation for one page)."""
 MAX_LEAVES = 64
 """Leaves of a tree that fit its reachability mask (one uint64); scikit-learn scores wider trees."""
+ROWS_PER_PASS = 32
+"""Rows tested together against each split (measured: 16 rows 2.5x slower, 64 to 256 a little slower)."""
 
 
 class PackedTrees(NamedTuple):
@@ -192,23 +195,32 @@ del _bit
 def _raw_predict(X, feature_start, threshold, tree, keep, missing_left, leaf_value, tree_class, baseline, out):
     """Raw scores: ``out[i, k] = baseline[k] + the leaves reached by row i in class k's trees``,
     added in tree order."""
-    reachable = np.empty(leaf_value.shape[0], dtype=np.uint64)
-    for i in range(X.shape[0]):
-        reachable[:] = ~np.uint64(0)
-        for f in range(feature_start.shape[0] - 1):
-            x = X[i, f]
-            j, end = feature_start[f], feature_start[f + 1]
-            if x != x:  # missing: each split sends it its own way
-                for j in range(j, end):
-                    if not missing_left[j]:
-                        reachable[tree[j]] &= keep[j]
-            else:  # thresholds ascend: the splits that send x right come first
-                while j < end and x > threshold[j]:
-                    reachable[tree[j]] &= keep[j]
-                    j += 1
-        for k in range(baseline.shape[0]):
-            out[i, k] = baseline[k]
+    n_rows, n_features = X.shape
+    columns = np.zeros((n_features, ROWS_PER_PASS))  # a pass's rows, feature-major: one split tests a vector
+    reachable = np.empty((leaf_value.shape[0], ROWS_PER_PASS), dtype=np.uint64)
+    every_leaf = ~np.uint64(0)
+    for first in range(0, n_rows, ROWS_PER_PASS):
+        rows = min(ROWS_PER_PASS, n_rows - first)
+        columns[:, :rows] = X[first:first + rows].T  # a short last pass keeps the previous rows: never read out
+        reachable[:] = every_leaf
+        for f in range(n_features):
+            x = columns[f]
+            largest, missing = -np.inf, False
+            for r in range(ROWS_PER_PASS):
+                missing |= x[r] != x[r]
+                largest = max(largest, x[r])
+            for j in range(feature_start[f], feature_start[f + 1]):
+                # locals, not array reads: the compiler cannot tell the stores below leave them alone
+                split, mask, t, nan_right = threshold[j], keep[j], tree[j], not missing_left[j]
+                if split >= largest and not missing:  # thresholds ascend: no row goes right from here
+                    break
+                for r in range(ROWS_PER_PASS):
+                    right = (x[r] > split) | ((x[r] != x[r]) & nan_right)
+                    reachable[t, r] &= mask if right else every_leaf
+        for r in range(rows):
+            out[first + r] = baseline
         for t in range(leaf_value.shape[0]):
-            bits = reachable[t]
-            lowest = _DE_BRUIJN_INDEX[((bits & (~bits + _ONE)) * _DE_BRUIJN) >> _TOP_SIX]
-            out[i, tree_class[t]] += leaf_value[t, lowest]
+            for r in range(rows):
+                bits = reachable[t, r]
+                lowest = _DE_BRUIJN_INDEX[((bits & (~bits + _ONE)) * _DE_BRUIJN) >> _TOP_SIX]
+                out[first + r, tree_class[t]] += leaf_value[t, lowest]
