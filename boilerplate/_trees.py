@@ -19,9 +19,10 @@ the same leaf values in the same order (iteration by iteration), thresholds comp
 missing values follow each node's ``missing_go_to_left``, and the stage's own loss turns raw
 scores into probabilities. ``tests/test_trees.py`` checks the equality on trained models.
 
-Compilation costs about half a second once per process (cached on disk by numba afterwards),
-so small inputs -- a single page in a notebook -- keep scikit-learn's own predict; the choice
-cannot change a result. Without numba (or for a stage with categorical features) everything
+Compilation costs about half a second once per process (cached on disk by numba afterwards,
+and then loading it about 0.4 s), so small inputs -- a single page in a notebook -- keep
+scikit-learn's own predict until a large batch (or :func:`warm_up`) has loaded the walk; from
+then on every batch uses it. The choice cannot change a result. Without numba (or for a stage with categorical features) everything
 goes through scikit-learn.
 """
 from __future__ import annotations
@@ -33,7 +34,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 COMPILED_MIN_ROWS = 4096
-"""Fewer rows than this go through scikit-learn's predict (no compilation for one page)."""
+"""Fewer rows than this go through scikit-learn's predict while the walk is not loaded yet (no
+compilation for one page)."""
 MAX_LEAVES = 64
 """Leaves of a tree that fit its reachability mask (one uint64); scikit-learn scores wider trees."""
 ROWS_PER_PASS = 32
@@ -59,9 +61,10 @@ class PackedTrees(NamedTuple):
 
 def stage_proba(stage: Any, X: np.ndarray) -> np.ndarray | None:
     """Class probabilities of a fitted stage (columns as ``stage.classes_``) from the compiled
-    walk, or ``None`` when it does not apply (too few rows, no numba, categorical splits, wide
-    trees, or a matrix of another width -- scikit-learn then says what is wrong)."""
-    if len(X) < COMPILED_MIN_ROWS:
+    walk, or ``None`` when it does not apply (too few rows to load the walk for, no numba,
+    categorical splits, wide trees, or a matrix of another width -- scikit-learn then says what
+    is wrong)."""
+    if len(X) < COMPILED_MIN_ROWS and not _kernel.cache_info().currsize:
         return None
     kernel = _kernel()
     packed = _packed(stage)
