@@ -147,14 +147,11 @@ def _classify_batch(model, batch: Sequence[tuple[tuple[str, Any, Any], Hashable 
         mats.append(model.featurize(text, spans, None if site is None else site[i]))
     sizes = [len(s) for s in spans_per_page]
     proba = model._proba_from_features(np.vstack(mats), sizes) if sum(sizes) else np.zeros((0, len(LABELS)))
-    best = np.argmax(proba, axis=1) if len(proba) else np.zeros(0, dtype=int)
-    rounded = np.round(proba, 6).tolist()
-    offset = 0
+    # Python objects for every block at once (one tolist, not a numpy index per block)
+    labels = iter([LABELS[k] for k in np.argmax(proba, axis=1).tolist()] if len(proba) else [])
+    scores = iter([dict(zip(LABELS, row)) for row in np.round(proba, 6).tolist()])
     for ((text, page_id, url), _), spans in zip(batch, spans_per_page):
-        blocks = []
-        for j, (s, e) in enumerate(spans, offset):
-            blocks.append(Block(s, e, text[s:e], LABELS[best[j]], dict(zip(LABELS, rounded[j]))))
-        offset += len(spans)
+        blocks = [Block(s, e, text[s:e], label, score) for (s, e), label, score in zip(spans, labels, scores)]
         doc = Document(text=text, blocks=blocks, id=page_id, url=url)
         doc.meta["model"] = model
         yield doc

@@ -179,7 +179,10 @@ def _classify_chars(cp: np.ndarray) -> np.ndarray:
 
 
 def _block_sums(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    csum = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+    # 32-bit running sums (64-bit past 2**30 characters, as a mask value can be 2): on a 10 MB
+    # page, half the memory traffic made featurize 1.3x sooner; the sums are the same integers
+    csum = np.zeros(len(mask) + 1, dtype=np.int32 if len(mask) < 2**30 else np.int64)
+    np.cumsum(mask, dtype=csum.dtype, out=csum[1:])
     return (csum[ends] - csum[starts]).astype(np.float64)
 
 

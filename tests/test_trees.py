@@ -37,15 +37,43 @@ def test_binary_stage_and_missing_values_follow_sklearn():
     assert np.array_equal(got, stage.predict_proba(Xt))
 
 
-def test_small_inputs_and_categorical_stages_keep_sklearn():
+def test_small_inputs_keep_sklearn_until_the_walk_is_loaded():
     X, y = _data()
     stage = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y)
-    assert _trees.stage_proba(stage, X[: _trees.COMPILED_MIN_ROWS - 1]) is None
+    small = X[: _trees.COMPILED_MIN_ROWS - 1]
+    _trees._kernel.cache_clear()
+    assert _trees.stage_proba(stage, small) is None
+    assert _trees.warm_up()
+    assert np.array_equal(_trees.stage_proba(stage, small[:5]), stage.predict_proba(small[:5]))
+
+
+def test_categorical_stages_keep_sklearn():
+    X, y = _data()
     Xc = X.copy()
     Xc[:, 3] = (Xc[:, 3] > 0).astype(int)
     cat = HistGradientBoostingClassifier(max_iter=5, categorical_features=[3], random_state=0).fit(Xc, y)
     assert _trees.pack(cat) is None
     assert _trees.stage_proba(cat, Xc) is None
+
+
+def test_trees_of_as_many_leaves_as_the_masks_hold_equal_sklearn():
+    X, _ = _data()
+    noisy = np.random.RandomState(3).randint(0, 2, len(X))
+    full = HistGradientBoostingClassifier(max_iter=3, max_leaf_nodes=_trees.MAX_LEAVES,
+                                          min_samples_leaf=5, random_state=0).fit(X, noisy)
+    assert max(p.get_n_leaf_nodes() for it in full._predictors for p in it) == _trees.MAX_LEAVES
+    Xt = _data(seed=4)[0]
+    assert np.array_equal(_trees.stage_proba(full, Xt), full.predict_proba(Xt))
+
+
+def test_trees_wider_than_the_leaf_masks_keep_sklearn():
+    X, _ = _data()
+    noisy = np.random.RandomState(3).randint(0, 2, len(X))  # no early stop: every tree grows wide
+    wide = HistGradientBoostingClassifier(max_iter=2, max_leaf_nodes=_trees.MAX_LEAVES + 1,
+                                          min_samples_leaf=5, random_state=0).fit(X, noisy)
+    assert max(p.get_n_leaf_nodes() for it in wide._predictors for p in it) > _trees.MAX_LEAVES
+    assert _trees.pack(wide) is None
+    assert _trees.stage_proba(wide, X) is None
 
 
 def test_bundled_model_scores_do_not_depend_on_the_path(monkeypatch):
@@ -54,6 +82,6 @@ def test_bundled_model_scores_do_not_depend_on_the_path(monkeypatch):
     pages = [page] * 200
     assert sum(len(d.blocks) for d in boilerplate.classify_many(pages[:1])) * 200 >= _trees.COMPILED_MIN_ROWS
     together = [b.scores for d in boilerplate.classify_many(pages, batch_size=200) for b in d.blocks]
-    monkeypatch.setattr(_trees, "COMPILED_MIN_ROWS", 10**9)
+    monkeypatch.setattr(_trees, "stage_proba", lambda stage, X: None)  # scikit-learn only
     alone = [b.scores for d in boilerplate.classify_many(pages, batch_size=1) for b in d.blocks]
     assert together == alone
