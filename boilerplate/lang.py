@@ -85,22 +85,33 @@ def identify(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     >>> identify(["Das ist ein ganz normaler deutscher Satz.", "ok"])[0]
     ['de', '']
     """
-    model = _lid_model().f
     langs: list[str] = []
     conf = np.zeros(len(texts), dtype=np.float32)
     for i, text in enumerate(texts):
         if len(text) < LID_MIN_CHARS:
             langs.append("")
             continue
-        window = text[:LID_MAX_CHARS].replace("\n", " ").replace("\r", " ")
-        pred = model.predict(window + "\n", 1, 0.0, "replace")
-        if pred:
-            prob, label = pred[0]
-            langs.append(label[9:])  # strip "__label__"
-            conf[i] = min(prob, 1.0)
-        else:
-            langs.append("")
+        lang, conf[i] = _identify_window(text[:LID_MAX_CHARS].replace("\n", " ").replace("\r", " "))
+        langs.append(lang)
     return langs, conf
+
+
+LID_CACHE_SIZE = 1 << 15
+"""Windows whose language id is remembered per process (a few MB at most)."""
+
+
+@functools.lru_cache(maxsize=LID_CACHE_SIZE)
+def _identify_window(window: str) -> tuple[str, float]:
+    """The model's best language for one window and its probability (``""``, 0.0 if none).
+
+    Cached because menus, footers and share buttons recur on the pages of a site and of a batch;
+    keyed by the exact text the model reads, so a cached answer is the model's answer.
+    """
+    pred = _lid_model().f.predict(window + "\n", 1, 0.0, "replace")
+    if not pred:
+        return "", 0.0
+    prob, label = pred[0]
+    return label[9:], min(prob, 1.0)  # strip "__label__"
 
 
 def main_language(langs: Sequence[str], conf: np.ndarray, lengths: Sequence[int]) -> str:
