@@ -156,10 +156,17 @@ def one_core() -> Iterator[None]:
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, list[float], Any]:
-    """Median wall time of ``runs`` calls of ``fn``, all the times, and the last call's result."""
+    """Median wall time of ``runs`` calls of ``fn``, all the times, and the last call's result.
+
+    Each run starts with language id's memory emptied: the corpus repeats in every run, and a
+    later run would otherwise find every window remembered (real corpora see new pages).
+    """
+    from .lang import clear_cache
+
     times = []
     result = None
     for _ in range(max(1, runs)):
+        clear_cache()
         t0 = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - t0)

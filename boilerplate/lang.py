@@ -114,6 +114,11 @@ def _identify_window(window: str) -> tuple[str, float]:
     return label[9:], min(prob, 1.0)  # strip "__label__"
 
 
+def clear_cache() -> None:
+    """Forget the remembered windows (the benchmark times every run cold, as for new pages)."""
+    _identify_window.cache_clear()
+
+
 def main_language(langs: Sequence[str], conf: np.ndarray, lengths: Sequence[int]) -> str:
     """The page's main language: the one with the most characters, weighted by confidence.
 
