@@ -14,7 +14,8 @@ block, with a documented name for every column (:func:`feature_names`). The work
    (:mod:`boilerplate.lang`);
 5. layout: separators (blank line or single newline), paragraph runs, position, repetition
    within the page, and (when the page is classified with its site) across the site's pages;
-6. context: the same measurements for the neighbouring blocks and windows around each block.
+6. context: the same measurements for the neighbouring blocks and windows around each block;
+7. the page's own profile: some columns minus the page's median, maximum and text-weighted mean.
 
 Bump :data:`FEATURE_VERSION` whenever a column changes meaning; models record it and refuse to
 load against another version.
@@ -36,7 +37,7 @@ from .sites import COLUMNS as SITE_COLUMNS
 from .patterns import (CLOSING_QUOTES, CREDIT_WORDS, LINE_START, LINE_START_GROUPS, NOSPACE_PHRASES, PHRASES,
                        QUOTE_CHARS, TERMINAL_PUNCT)
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 
 # Character classes (bits of the lookup table).
 _ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER = (1 << k for k in range(11))
@@ -78,6 +79,12 @@ _NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 _WINDOW_SOURCES = ["log_chars", "ends_terminal", "timestamp_prefix_at_start", "stop_density_page_lang",
                    "lang_differs", "n_ad", "sep_before_blank", "titlecase_word_ratio", "site_repeat_share"]
 _WINDOWS = (3, 8)
+# Columns compared with the page's own profile (its median block, its largest value, and the mean
+# over its text, weighted by length): sites differ in paragraph length, punctuation and casing,
+# and within a page the article is what stands out from the page's usual block.
+_PAGE_RELATIVE_SOURCES = ["log_chars", "log_words", "stop_density_page_lang", "ratio_punct", "ends_terminal",
+                          "titlecase_word_ratio", "ratio_digit"]
+_PAGE_RELATIVE_REFERENCES = ("page_median", "page_max", "text_mean")
 
 
 @functools.lru_cache(maxsize=1)
@@ -94,6 +101,9 @@ def feature_names() -> list[str]:
         names += [f"{tag}_{c}" for c in _NEIGHBOUR_SOURCES] + [f"{tag}_exists"]
     for w in _WINDOWS:
         names += [f"win{w}_{c}" for c in _WINDOW_SOURCES]
+    for ref in _PAGE_RELATIVE_REFERENCES:
+        names += [f"{c}_minus_{ref}" for c in _PAGE_RELATIVE_SOURCES]
+    names.append("text_share_before")
     return names
 
 
@@ -128,6 +138,7 @@ def featurize(text: str, spans: Sequence[tuple[int, int]], site: np.ndarray | No
     _site_features(cols, n, site)
     _page_features(cols, n, page_lang)
     _context_features(cols, n)
+    _page_relative_features(cols, ends - starts)
     out = np.empty((n, len(feature_names())), dtype=np.float32)
     for k, name in enumerate(feature_names()):
         out[:, k] = cols[name]
@@ -531,6 +542,21 @@ def _context_features(cols, n) -> None:
         means = _window_mean(window_sources, w)
         for k, c in enumerate(_WINDOW_SOURCES):
             cols[f"win{w}_{c}"] = means[:, k]
+
+
+def _page_relative_features(cols, lengths: np.ndarray) -> None:
+    values = np.column_stack([cols[c] for c in _PAGE_RELATIVE_SOURCES]).astype(np.float64)
+    weight = lengths.astype(np.float64) + 1.0
+    references = {
+        "page_median": np.median(values, axis=0),
+        "page_max": values.max(axis=0),
+        "text_mean": weight @ values / weight.sum(),
+    }
+    for ref, reference in references.items():
+        for k, c in enumerate(_PAGE_RELATIVE_SOURCES):
+            cols[f"{c}_minus_{ref}"] = values[:, k] - reference[k]
+    # Where the block sits in the page's text (rel_offset counts characters of separators too).
+    cols["text_share_before"] = (np.cumsum(weight) - weight) / weight.sum()
 
 
 def _shift(values: np.ndarray, off: int) -> np.ndarray:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from boilerplate.features import FEATURE_VERSION, feature_names, featurize
-from boilerplate.lang import identify, stopwords
+from boilerplate.lang import _identify_window, clear_cache, identify, stopwords
 from boilerplate.segment import block_spans
 
 
@@ -142,6 +142,17 @@ def test_language_id_is_offline_and_skips_short_text():
     assert "und" in stopwords("de") and stopwords("xx") == frozenset()
 
 
+def test_language_id_remembers_windows_and_answers_the_same():
+    sentence = "Das ist ein ganz normaler deutscher Satz."
+    clear_cache()
+    first = identify([sentence])
+    again = identify([sentence, sentence])
+    assert again[0] == first[0] * 2 and again[1].tolist() == first[1].tolist() * 2
+    assert _identify_window.cache_info().hits >= 2
+    clear_cache()
+    assert _identify_window.cache_info().currsize == 0
+
+
 def test_separators_and_paragraph_runs():
     texts, X = features_of("Title\n\nline one\nline two\nline three\n\nLast")
     assert col(X, "sep_before_blank") == [1.0, 1.0, 0.0, 0.0, 1.0]
@@ -182,3 +193,17 @@ def test_cost_is_linear_in_page_size():
     seconds(200)
     small, large = min(seconds(1000) for _ in range(2)), min(seconds(10000) for _ in range(2))
     assert large < 25 * small  # 10x the input; generous bound for noisy machines
+
+
+def test_page_relative_columns_compare_a_block_with_its_own_page():
+    article = "This paragraph is the article, and it is much longer than the menu items around it."
+    texts, X = features_of(f"Home\n\nNews\n\n{article}\n\nContact")
+    log_chars = np.array(col(X, "log_chars"))
+    assert col(X, "log_chars_minus_page_max") == pytest.approx(list(log_chars - log_chars.max()), abs=1e-4)
+    assert col(X, "log_chars_minus_page_max")[2] == 0.0
+    assert col(X, "log_chars_minus_page_median") == pytest.approx(list(log_chars - np.median(log_chars)), abs=1e-4)
+    # the text-weighted mean sits near the long block, so menu items fall far below it
+    relative = col(X, "log_chars_minus_text_mean")
+    assert relative[2] > 0 > relative[0]
+    share = col(X, "text_share_before")
+    assert share[0] == 0.0 and share == sorted(share) and share[3] > 0.8
