@@ -122,9 +122,16 @@ def featurize(text: str, spans: Sequence[tuple[int, int]], site: np.ndarray | No
     >>> X[:, col].tolist()
     [0.0, 1.0, 1.0]
     """
+    return featurize_with_tokens(text, spans, site)[0]
+
+
+def featurize_with_tokens(text: str, spans: Sequence[tuple[int, int]],
+                          site: np.ndarray | None = None) -> tuple[np.ndarray, list[list[str]]]:
+    """:func:`featurize`, and each block's words as found on the way (lower-cased ``\\w+`` runs),
+    for the lexical stage (:mod:`boilerplate.lexical`) to reuse instead of tokenising again."""
     n = len(spans)
     if n == 0:
-        return np.zeros((0, len(feature_names())), dtype=np.float32)
+        return np.zeros((0, len(feature_names())), dtype=np.float32), []
     starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=n)
     ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=n)
     texts = [text[s:e] for s, e in spans]
@@ -133,7 +140,7 @@ def featurize(text: str, spans: Sequence[tuple[int, int]], site: np.ndarray | No
     classes = _classify_chars(cp)
     _char_features(cols, classes, cp, starts, ends)
     _marker_features(cols, text, cp, classes, starts, ends)
-    page_lang = _language_features(cols, texts, cp, starts, ends)
+    page_lang, tokens = _language_features(cols, texts, cp, starts, ends)
     _layout_features(cols, texts, cp, classes, starts, ends)
     _site_features(cols, n, site)
     _page_features(cols, n, page_lang)
@@ -142,7 +149,7 @@ def featurize(text: str, spans: Sequence[tuple[int, int]], site: np.ndarray | No
     out = np.empty((n, len(feature_names())), dtype=np.float32)
     for k, name in enumerate(feature_names()):
         out[:, k] = cols[name]
-    return out
+    return out, tokens
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,7 +382,7 @@ class _PhraseIndex:
 _PHRASE_INDEX = _PhraseIndex(PHRASES)
 
 
-def _language_features(cols, texts, cp, starts, ends) -> str:
+def _language_features(cols, texts, cp, starts, ends) -> tuple[str, list[list[str]]]:
     n = len(texts)
     langs, conf = _lang.identify(texts)
     page_lang = _lang.main_language(langs, conf, (ends - starts).tolist())
@@ -394,8 +401,8 @@ def _language_features(cols, texts, cp, starts, ends) -> str:
     ad_fraction = np.zeros(n)
     ad = groups.index("ad")
     first_words = _PHRASE_INDEX.first_words
-    for i, t in enumerate(texts):
-        toks = _WORD.findall(t.lower())
+    tokens = [_WORD.findall(t.lower()) for t in texts]
+    for i, toks in enumerate(tokens):
         if not toks:
             continue
         ntok = len(toks)
@@ -427,7 +434,7 @@ def _language_features(cols, texts, cp, starts, ends) -> str:
     cols["ad_at_start"] = head[:, groups.index("ad")] > 0
     cols["_page_lang_known"] = np.full(n, float(bool(page_lang)))
     cols["_page_nospace"] = np.full(n, float(bool(stop_chars)))
-    return page_lang
+    return page_lang, tokens
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """The block classifier: a scikit-learn estimator over pages, and its model files.
 
-Two stages, both gradient-boosted trees (:class:`~sklearn.ensemble.HistGradientBoostingClassifier`):
+A linear stage over words, then two stages of gradient-boosted trees
+(:class:`~sklearn.ensemble.HistGradientBoostingClassifier`):
 
+0. *lexical stage* — class probabilities from the block's words (:mod:`boilerplate.lexical`),
+   out-of-fold on the training pages, appended to the feature columns;
 1. *block stage* — the block's own features and its neighbours' (:mod:`boilerplate.features`);
 2. *context stage* — the block stage's class probabilities for the neighbouring blocks and for
    windows around each block, stacked onto the features. It is trained on out-of-fold
@@ -43,7 +46,8 @@ from sklearn.model_selection import GroupKFold
 from . import _trees
 from .document import LABELS
 from .errors import DataError, InputError, ModelError
-from .features import FEATURE_VERSION, feature_names, featurize
+from .features import FEATURE_VERSION, feature_names, featurize, featurize_with_tokens
+from .lexical import LexicalStage, Vocabulary
 from .pages import LabelledPage
 from .segment import block_spans
 from .sites import repetition, site_key
@@ -52,6 +56,7 @@ MODEL_FORMAT = 1
 PREDICT_CHUNK = 1024
 _CONTEXT_OFFSETS = (-2, -1, 1, 2)
 _CONTEXT_WINDOWS = (3, 10)
+LEXICAL_FOLDS = 5
 
 
 class BlockClassifier(ClassifierMixin, BaseEstimator):
@@ -71,7 +76,11 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     context:
         train the context stage on top of the block stage.
     context_folds:
-        folds (grouped by page) for the block stage's out-of-fold probabilities.
+        folds (grouped by page; a page's two shapes share a fold) for the block stage's
+        out-of-fold probabilities.
+    lexical:
+        add the lexical stage (:mod:`boilerplate.lexical`): a linear model over the block's words
+        whose probabilities become five more columns (``lexical_p_*``).
     sites:
         learn from repetition across the pages of a site (training pages grouped by their URL's
         host, :mod:`boilerplate.sites`); pages classified alone get zeros there.
@@ -84,8 +93,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        max_iter: int = 100,
-        learning_rate: float = 0.15,
+        max_iter: int = 250,
+        learning_rate: float = 0.08,
         max_leaf_nodes: int = 31,
         l2_regularization: float = 1.0,
         min_samples_leaf: int = 20,
@@ -95,6 +104,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         context_folds: int = 2,
         calibrate: bool = True,
         sites: bool = True,
+        lexical: bool = True,
         random_state: int = 0,
     ) -> None:
         self.max_iter = max_iter
@@ -108,6 +118,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.context_folds = context_folds
         self.calibrate = calibrate
         self.sites = sites
+        self.lexical = lexical
         self.random_state = random_state
 
     # -- training --------------------------------------------------------------------------
@@ -118,18 +129,23 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         Raises :class:`DataError` if there are no pages or no labelled blocks.
         """
         pages = _check_pages(X)
-        matrices, labels, groups = [], [], []
+        matrices, labels, groups, fold_groups, tokens = [], [], [], [], []
         all_spans = [block_spans(page.text) for page in pages]
         site = self._site_repetition(pages, all_spans)
+        base_ids: dict[str, int] = {}
         for gi, (page, spans) in enumerate(zip(pages, all_spans)):
-            Xp = featurize(page.text, spans, site[gi])
+            Xp, words = featurize_with_tokens(page.text, spans, site[gi])
+            tokens.extend(words)
             yp = gold_labels(page, spans)
             matrices.append(Xp)
             labels.append(yp)
             groups.append(np.full(len(spans), gi))
+            # a page's two shapes share a fold: out-of-fold must not mean "seen in the other shape"
+            fold_groups.append(np.full(len(spans), base_ids.setdefault(page.base_id, len(base_ids))))
         X_all = np.vstack(matrices) if matrices else np.zeros((0, len(feature_names())))
         y_all = np.concatenate(labels) if labels else np.zeros(0, dtype=object)
         g_all = np.concatenate(groups) if groups else np.zeros(0, dtype=int)
+        f_all = np.concatenate(fold_groups) if fold_groups else np.zeros(0, dtype=int)
         keep = y_all != ""
         if not keep.any():
             raise DataError("no labelled blocks in the training pages")
@@ -141,17 +157,27 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         sampled, majority = self._majority_mask(y_idx)
         keep &= sampled
         weights = self._class_weights(y_idx[keep], majority)
+        self.lexical_stage_ = None
+        vocabulary = Vocabulary.fit(tokens) if self.lexical and len(np.unique(y_idx[keep])) > 1 else None
+        if vocabulary is not None and vocabulary.n_terms:  # tiny data: no word is frequent enough
+            terms = vocabulary.matrix(tokens)
+            lex_oof = self._lexical_out_of_fold(vocabulary, terms, y_idx, f_all, keep, weights)
+            self.lexical_stage_ = LexicalStage(vocabulary, self.random_state).fit(
+                terms[keep], y_idx[keep], sample_weight=weights)
+            X_all = np.hstack([X_all, lex_oof]).astype(X_all.dtype)
+            self.feature_names_ = self._expected_feature_names()
+            self.n_features_in_ = len(self.feature_names_)
         self.feature_medians_ = np.median(X_all[keep], axis=0)
         self.block_stage_ = self._new_stage().fit(X_all[keep], y_idx[keep], sample_weight=weights)
         self.temperature_ = 1.0
         self.context_stage_ = None
         last_X = X_all
         if self.context:
-            oof = self._out_of_fold(X_all, y_idx, g_all, keep, weights, self.block_stage_)
+            oof = self._out_of_fold(X_all, y_idx, f_all, keep, weights, self.block_stage_)
             last_X = np.hstack([X_all, _context_matrix(oof, g_all)])
             self.context_stage_ = self._new_stage().fit(last_X[keep], y_idx[keep], sample_weight=weights)
         if self.calibrate:
-            last_oof = self._out_of_fold(last_X, y_idx, g_all, keep, weights, self._last_stage())
+            last_oof = self._out_of_fold(last_X, y_idx, f_all, keep, weights, self._last_stage())
             natural = np.where(y_idx[keep] == majority, 1.0 / self.majority_sample, 1.0) if majority is not None else None
             self.temperature_ = fit_temperature(last_oof[keep], y_idx[keep], natural)
         self.training_summary_ = {
@@ -166,6 +192,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         state.setdefault("calibrate", False)
         state.setdefault("sites", False)
         state.setdefault("temperature_", 1.0)
+        state.setdefault("lexical", False)
+        state.setdefault("lexical_stage_", None)
         super().__setstate__(state)
 
     def _new_stage(self) -> HistGradientBoostingClassifier:
@@ -219,6 +247,31 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             oof[test] = self._stage_proba(stage, X[test])
         return oof
 
+    def _expected_feature_names(self) -> list[str]:
+        """The columns of :meth:`featurize` for this model: the library's, then the lexical stage's."""
+        names = list(feature_names())
+        if getattr(self, "lexical_stage_", None) is not None:
+            names += [f"lexical_p_{label}" for label in LABELS]
+        return names
+
+    def _lexical_out_of_fold(self, vocabulary, tokens, y_idx, groups, keep, weights) -> np.ndarray:
+        """The lexical stage's probabilities for every block from models that did not see its page."""
+        oof = np.zeros((tokens.shape[0], len(LABELS)))
+        n_pages = len(np.unique(groups))
+        if n_pages < 2:
+            return oof + 1.0 / len(LABELS)
+        w_full = np.zeros(tokens.shape[0])
+        w_full[keep] = weights
+        for train, test in GroupKFold(n_splits=min(LEXICAL_FOLDS, n_pages)).split(tokens, groups=groups):
+            train = train[keep[train]]
+            present = np.unique(y_idx[train])
+            if len(present) < 2:  # a fold of tiny data with one class: that class, for sure
+                oof[np.ix_(test, present)] = 1.0
+                continue
+            stage = LexicalStage(vocabulary, self.random_state).fit(tokens[train], y_idx[train], w_full[train])
+            oof[test] = stage.predict_proba(tokens[test], len(LABELS))
+        return oof
+
     def _last_stage(self) -> HistGradientBoostingClassifier:
         return self.context_stage_ if getattr(self, "context_stage_", None) is not None else self.block_stage_
 
@@ -232,6 +285,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         """
         out = np.zeros((len(X), len(LABELS)))
         cols = stage.classes_.astype(int)
+        if len(cols) == 1:  # a fold of tiny data can hold one class only: it is certain
+            out[:, cols[0]] = 1.0
+            return out
         compiled = _trees.stage_proba(stage, X)  # the same numbers, sooner, on large inputs
         if compiled is not None:
             out[:, cols] = compiled
@@ -248,8 +304,15 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     def featurize(self, text: str, blocks: Sequence[Any], site: np.ndarray | None = None) -> np.ndarray:
         """The feature matrix of one page's blocks (``Block`` objects or ``(start, end)`` pairs);
-        ``site``: the blocks' repetition across the page's group (:mod:`boilerplate.sites`)."""
-        return featurize(text, _spans(blocks), site)
+        ``site``: the blocks' repetition across the page's group (:mod:`boilerplate.sites`).
+        Columns: :func:`boilerplate.features.feature_names`, then the lexical stage's
+        probabilities when the model has one."""
+        lexical = getattr(self, "lexical_stage_", None)
+        if lexical is None:
+            return featurize(text, _spans(blocks), site)
+        X, words = featurize_with_tokens(text, _spans(blocks), site)
+        lexical_proba = lexical.predict_proba(lexical.vocabulary.matrix(words), len(LABELS))
+        return np.hstack([X, lexical_proba]).astype(X.dtype)
 
     def predict_proba_blocks(self, text: str, blocks: Sequence[Any], X: np.ndarray | None = None,
                              site: np.ndarray | None = None) -> np.ndarray:
@@ -292,7 +355,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         site = self._site_repetition(pages, all_spans)
         mats, sizes = [], []
         for page, spans, rep in zip(pages, all_spans, site):
-            Xp = featurize(_text_of(page), spans, rep)
+            Xp = self.featurize(_text_of(page), spans, rep)
             mats.append(Xp)
             sizes.append(len(Xp))
         if not mats:
@@ -450,7 +513,7 @@ def load_model_file(path: str | os.PathLike) -> BlockClassifier:
     if payload.get("feature_version") != FEATURE_VERSION:
         raise ModelError(f"{path}: feature version {payload.get('feature_version')} != {FEATURE_VERSION}; retrain it")
     model = payload["estimator"]
-    if getattr(model, "feature_names_", None) != feature_names():
+    if getattr(model, "feature_names_", None) != model._expected_feature_names():
         raise ModelError(
             f"{path}: trained on {getattr(model, 'n_features_in_', '?')} feature columns that differ from this "
             f"library's {len(feature_names())} (same feature version: a development build?); retrain it"

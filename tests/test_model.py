@@ -165,3 +165,12 @@ def test_calibration_changes_scores_not_labels(fixture_pages):
     assert list(calibrated.predict(fixture_pages)) == list(plain.predict(fixture_pages))
     p_cal, p_plain = calibrated.predict_proba(fixture_pages), plain.predict_proba(fixture_pages)
     assert np.allclose(p_cal.sum(axis=1), 1.0) and not np.allclose(p_cal, p_plain)
+
+
+def test_a_fold_with_one_class_does_not_break_training():
+    """Three pages, one holding the only ad: an inner fold trains on body alone."""
+    pages = [LabelledPage.from_blocks(f"p{i}", [("A sentence of the article, long enough to read.", "body")])
+             for i in range(2)]
+    pages.append(LabelledPage.from_blocks("p2", [("Anzeige", "ad")]))
+    model = BlockClassifier(max_iter=5, min_samples_leaf=1, majority_sample=1.0, context_folds=2).fit(pages)
+    assert np.allclose(model.predict_proba(pages).sum(axis=1), 1.0)

@@ -64,7 +64,8 @@ def test_features_carry_the_repetition_or_zeros():
 
 
 def _site_pages(n=24):
-    """Pages where only repetition tells the classes apart: a site's recurring sentence is 'ad',
+    """Pages where only repetition tells the classes apart (to models without the lexical stage, which
+    would learn the site words): a site's recurring sentence is 'ad',
     each page's own sentence (same length and shape) is 'body', in either order."""
     words = ["amber", "birch", "cedar", "delta", "eagle", "fable", "grape", "hazel", "igloo", "joker",
              "koala", "lemon", "mango", "noble", "olive", "piano", "quilt", "raven", "salad", "tiger",
@@ -81,7 +82,7 @@ def _site_pages(n=24):
 
 def test_training_uses_sites_and_grouping_changes_labels():
     pages = _site_pages()
-    model = BlockClassifier(max_iter=20, min_samples_leaf=2, context=False, calibrate=False).fit(pages)
+    model = BlockClassifier(max_iter=20, min_samples_leaf=2, context=False, calibrate=False, lexical=False).fit(pages)
     texts, urls = [p.text for p in pages], [p.url for p in pages]
     gold = [s.label for p in pages for s in p.spans]
     grouped = [b.label for d in classify_many(texts, model=model, urls=urls, groups="site") for b in d.blocks]
@@ -95,7 +96,7 @@ def test_training_uses_sites_and_grouping_changes_labels():
 
 def test_sites_false_trains_without_repetition():
     pages = _site_pages()
-    model = BlockClassifier(max_iter=20, min_samples_leaf=2, context=False, calibrate=False, sites=False).fit(pages)
+    model = BlockClassifier(max_iter=20, min_samples_leaf=2, context=False, calibrate=False, sites=False, lexical=False).fit(pages)
     texts, urls = [p.text for p in pages], [p.url for p in pages]
     grouped = [b.label for d in classify_many(texts, model=model, urls=urls, groups="site") for b in d.blocks]
     assert grouped != [s.label for p in pages for s in p.spans]
