@@ -50,7 +50,13 @@ def test_matrix_rows_are_unit_length_and_deterministic():
     assert vocab.matrix([]).shape == (0, vocab.n_terms)
 
 
-def test_model_appends_the_lexical_columns(fixture_pages, tiny_model):
+@pytest.fixture(scope="module")
+def lexical_model(fixture_pages):
+    return BlockClassifier(max_iter=15, min_samples_leaf=2, context_folds=2, lexical=True).fit(fixture_pages * 2)
+
+
+def test_model_appends_the_lexical_columns(fixture_pages, lexical_model):
+    tiny_model = lexical_model
     names = tiny_model.feature_names_
     assert names[: len(feature_names())] == list(feature_names())
     assert names[len(feature_names()):] == [f"lexical_p_{label}" for label in LABELS]
@@ -61,8 +67,8 @@ def test_model_appends_the_lexical_columns(fixture_pages, tiny_model):
 
 
 def test_lexical_stage_can_be_left_out(fixture_pages):
-    m = BlockClassifier(max_iter=5, min_samples_leaf=2, context=False, lexical=False).fit(fixture_pages)
-    assert m.feature_names_ == list(feature_names()) and m.lexical_stage_ is None
+    m = BlockClassifier(max_iter=5, min_samples_leaf=2, context=False).fit(fixture_pages)
+    assert m.feature_names_ == list(feature_names()) and m.lexical_stage_ is None  # off by default
 
 
 def test_lexical_columns_learn_words(fixture_pages):
@@ -70,14 +76,15 @@ def test_lexical_columns_learn_words(fixture_pages):
     pages = [LabelledPage.from_blocks(f"p{i}", [("Minister", "body"),
              ("The minister said the plan would go ahead next year.", "body"),
              ("Anzeige", "ad")]) for i in range(8)]
-    model = BlockClassifier(max_iter=10, min_samples_leaf=2, context=False).fit(pages)
+    model = BlockClassifier(max_iter=10, min_samples_leaf=2, context=False, lexical=True).fit(pages)
     text = "Anzeige\n\nMinister"
     lexical = model.featurize(text, segment(text))[:, -len(LABELS):]
     body, ad = LABELS.index("body"), LABELS.index("ad")
     assert lexical[0, ad] > lexical[0, body] and lexical[1, body] > lexical[1, ad]
 
 
-def test_saved_lexical_model_loads(tiny_model, tmp_path):
+def test_saved_lexical_model_loads(lexical_model, tmp_path):
+    tiny_model = lexical_model
     path = tmp_path / "m.joblib"
     tiny_model.save(path)
     loaded = load_model(path)

@@ -31,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-iter", type=int, default=BlockClassifier().max_iter,
                    help="boosting iterations per stage (default %(default)s)")
     p.add_argument("--no-context", action="store_true", help="train the block stage only")
+    p.add_argument("--lexical", action="store_true",
+                   help="add the lexical stage: a linear model over each block's words (see boilerplate.lexical)")
     p.add_argument("--eval-folds", type=int, default=0,
                    help="also cross-validate with K page-grouped folds and record the held-out scores in the card")
     p.add_argument("--score", nargs="*", default=[], metavar="DATA",
@@ -48,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     pages = read_pages(args.data, shape=args.shape)
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     log(f"read {len(pages)} pages from {', '.join(args.data)}")
-    model = BlockClassifier(max_iter=args.max_iter, context=not args.no_context, random_state=args.seed)
+    model = BlockClassifier(max_iter=args.max_iter, context=not args.no_context, lexical=args.lexical,
+                            random_state=args.seed)
     card = {
         "command": "boilerplate train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         if sys.argv[1:2] == ["train"] else None,
