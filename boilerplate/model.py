@@ -235,17 +235,11 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     def _out_of_fold(self, X, y_idx, groups, keep, weights, fitted) -> np.ndarray:
         """Probabilities on ``X`` for every block from a stage that did not see its page (from the
         ``fitted`` stage itself when there are too few pages for folds)."""
-        n_pages = len(np.unique(groups))
-        folds = min(self.context_folds, n_pages)
-        if folds < 2:
+        if min(self.context_folds, len(np.unique(groups))) < 2:
             return self._stage_proba(fitted, X)
         oof = np.zeros((len(X), len(LABELS)))
-        kept_idx = np.flatnonzero(keep)
-        w_full = np.zeros(len(X))
-        w_full[kept_idx] = weights
-        for train, test in GroupKFold(n_splits=folds).split(X, groups=groups):
-            train = train[keep[train]]
-            stage = self._new_stage().fit(X[train], y_idx[train], sample_weight=w_full[train])
+        for train, test, w in _inner_folds(self.context_folds, groups, keep, weights):
+            stage = self._new_stage().fit(X[train], y_idx[train], sample_weight=w)
             oof[test] = self._stage_proba(stage, X[test])
         return oof
 
@@ -258,19 +252,15 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     def _lexical_out_of_fold(self, vocabulary, tokens, y_idx, groups, keep, weights) -> np.ndarray:
         """The lexical stage's probabilities for every block from models that did not see its page."""
+        if len(np.unique(groups)) < 2:
+            return np.full((tokens.shape[0], len(LABELS)), 1.0 / len(LABELS))
         oof = np.zeros((tokens.shape[0], len(LABELS)))
-        n_pages = len(np.unique(groups))
-        if n_pages < 2:
-            return oof + 1.0 / len(LABELS)
-        w_full = np.zeros(tokens.shape[0])
-        w_full[keep] = weights
-        for train, test in GroupKFold(n_splits=min(LEXICAL_FOLDS, n_pages)).split(tokens, groups=groups):
-            train = train[keep[train]]
+        for train, test, w in _inner_folds(LEXICAL_FOLDS, groups, keep, weights):
             present = np.unique(y_idx[train])
             if len(present) < 2:  # a fold of tiny data with one class: that class, for sure
                 oof[np.ix_(test, present)] = 1.0
                 continue
-            stage = LexicalStage(vocabulary, self.random_state).fit(tokens[train], y_idx[train], w_full[train])
+            stage = LexicalStage(vocabulary, self.random_state).fit(tokens[train], y_idx[train], w)
             oof[test] = stage.predict_proba(tokens[test], len(LABELS))
         return oof
 
@@ -414,6 +404,19 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         tmp.write_text(json.dumps(full_card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         os.replace(tmp, card_path)
         return card_path
+
+
+def _inner_folds(n_splits: int, groups: np.ndarray, keep: np.ndarray, weights: np.ndarray):
+    """Page-grouped folds for out-of-fold stages: (kept training rows, all test rows, their weights).
+
+    Callers check first that there are at least two groups.
+    """
+    w_full = np.zeros(len(groups))
+    w_full[keep] = weights
+    folds = GroupKFold(n_splits=min(n_splits, len(np.unique(groups))))
+    for train, test in folds.split(np.zeros(len(groups)), groups=groups):
+        train = train[keep[train]]
+        yield train, test, w_full[train]
 
 
 def apply_temperature(proba: np.ndarray, temperature: float) -> np.ndarray:
