@@ -34,10 +34,10 @@ import numpy as np
 
 from . import lang as _lang
 from .sites import COLUMNS as SITE_COLUMNS
-from .patterns import (CLOSING_QUOTES, CREDIT_WORDS, LINE_START, LINE_START_GROUPS, NOSPACE_PHRASES, PHRASES,
-                       QUOTE_CHARS, TERMINAL_PUNCT)
+from .patterns import (CJK_DATE_MARKS, CLOSING_QUOTES, COUNT_AT_END, CREDIT_WORDS, DATE_SEPARATORS, LINE_START,
+                       LINE_START_GROUPS, MONTH_BEFORE_YEAR, NOSPACE_PHRASES, PHRASES, QUOTE_CHARS, TERMINAL_PUNCT)
 
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 
 # Character classes (bits of the lookup table).
 _ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER = (1 << k for k in range(11))
@@ -46,6 +46,7 @@ _CLASS_NAMES = ("alpha", "upper", "digit", "space", "punct", "terminal", "nospac
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar).
 _NOSPACE_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
                    (0x0E00, 0x0EFF), (0x1780, 0x17FF), (0x1000, 0x109F))
+_NOSPACE_EVIDENCE = 3.0  # weight of a Han, kana or Thai character when deciding if a block is long enough for language id
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _WORD = re.compile(r"\w+")
 
@@ -58,12 +59,13 @@ _BLOCK_COLUMNS = [
     *(f"{g}_at_start" for g in LINE_START_GROUPS),
     "n_credit", "credit_at_end", "n_agency", "agency_at_end", "n_embed", "n_ad", "ad_token_fraction",
     "ad_at_start", "n_nospace_credit", "n_nospace_ad", "n_nospace_embed", "n_url", "n_handle", "n_hashtag",
-    "n_copyright", "copyright_at_end", "n_ellipsis", "n_separator_chars",
+    "n_copyright", "copyright_at_end", "n_ellipsis", "n_separator_chars", "n_date", "n_time", "count_at_end",
     "lang_known", "lang_conf", "lang_differs", "lang_is_english",
     "stop_density_page_lang", "stop_density_own_lang", "stop_count_page_lang",
     "sep_before_blank", "sep_after_blank", "log_paragraph_blocks", "index_in_paragraph", "last_in_paragraph",
     "rel_index", "rel_offset", "is_first", "is_last", "rel_length_to_max", "length_rank",
     "duplicate_count", "same_prefix_neighbours", "ticker_run_length",
+    "period1_similarity", "period_best_similarity", "period_gain",
     *SITE_COLUMNS,
 ]
 _PAGE_COLUMNS = ["page_log_blocks", "page_ticker_fraction", "page_lang_known", "page_median_log_chars",
@@ -77,7 +79,8 @@ _NEIGHBOUR_SOURCES = [
 _NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 # Columns averaged over windows of +-3 and +-8 blocks.
 _WINDOW_SOURCES = ["log_chars", "ends_terminal", "timestamp_prefix_at_start", "stop_density_page_lang",
-                   "lang_differs", "n_ad", "sep_before_blank", "titlecase_word_ratio", "site_repeat_share"]
+                   "lang_differs", "n_ad", "sep_before_blank", "titlecase_word_ratio", "site_repeat_share",
+                   "n_date", "n_time", "count_at_end"]
 _WINDOWS = (3, 8)
 # Columns compared with the page's own profile (its median block, its largest value, and the mean
 # over its text, weighted by length): sites differ in paragraph length, punctuation and casing,
@@ -286,11 +289,89 @@ def _marker_features(cols, text, cp, classes, starts, ends) -> None:
     url = np.zeros(len(cp), dtype=bool)
     url[[m.start() for m in _URL.finditer(text)]] = True
     cols["n_url"] = np.log1p(_block_sums(url, starts, ends))
+    dates, times = _dates_and_times(text, cp)
+    cols["n_date"] = np.log1p(_positions_per_block(dates, starts, ends))
+    cols["n_time"] = np.log1p(_positions_per_block(times, starts, ends))
+    cols["count_at_end"] = _matches_per_block(COUNT_AT_END, text, starts, ends, at_end=True) > 0
     _credit_features(cols, text, cp, classes, starts, ends)
     _nospace_features(cols, text, cp, starts, ends)
 
 
 _SEPARATOR_CODES = [ord(c) for c in "|•·►▶»›"]
+
+
+def _positions_per_block(pos: np.ndarray, starts, ends, match_ends: np.ndarray | None = None) -> np.ndarray:
+    """How many of the character positions ``pos`` fall in each block; with ``match_ends``, only
+    the matches that run to the block's end."""
+    if len(pos) == 0:
+        return np.zeros(len(starts))
+    block = np.searchsorted(starts, pos, side="right") - 1
+    ok = (block >= 0) & (pos < ends[np.maximum(block, 0)])
+    if match_ends is not None:
+        ok &= match_ends >= ends[np.maximum(block, 0)]
+    return np.bincount(block[ok], minlength=len(starts)).astype(np.float64)
+
+
+def _matches_per_block(pattern: re.Pattern, text: str, starts, ends, at_end: bool = False) -> np.ndarray:
+    """How many matches of ``pattern`` (one pass over the page) start in each block; with
+    ``at_end``, only those that run to the block's end."""
+    found = np.array([(m.start(), m.end()) for m in pattern.finditer(text)], dtype=np.int64).reshape(-1, 2)
+    return _positions_per_block(found[:, 0], starts, ends, found[:, 1] if at_end else None)
+
+
+_DATE_SEPARATOR_CODES = [ord(c) for c in DATE_SEPARATORS]
+
+
+def _dates_and_times(text: str, cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where dates and clock times start in the page, from its runs of ASCII digits.
+
+    A regex for every date form, tried at every character, was half of featurize's time; runs of
+    digits and the characters between them are a few numpy operations, and only 4-digit years
+    are checked for a month name before them (:data:`boilerplate.patterns.MONTH_BEFORE_YEAR`).
+    Times: ``H:MM`` or ``HH:MM`` (hour <= 23, minutes <= 59, not the seconds of ``10:42:33``).
+    Dates: ``YYYY-M-D`` and ``D.M.YY(YY)`` with any of ``./-``, ``YYYY年M月``, ``YYYY년 M월``, and
+    month-name dates ending in a year ("Nov 18, 2019", "5. Oktober 2023").
+    """
+    n = len(cp)
+    digit = ((cp >= 48) & (cp <= 57)).view(np.int8) if n else np.zeros(0, dtype=np.int8)
+    edges = np.diff(np.concatenate(([0], digit, [0])))
+    s, e = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    length = e - s
+    value = np.zeros(len(s), dtype=np.int64)
+    for k in range(4):
+        more = length > k
+        value[more] = value[more] * 10 + cp[s[more] + k].astype(np.int64) - 48
+    after = np.where(e < n, cp[np.minimum(e, n - 1)], 0).astype(np.int64)
+    before = np.where(s > 0, cp[np.maximum(s - 1, 0)], 0).astype(np.int64)
+    # the next run and the one after, and whether each follows its predecessor after one character
+    nxt = np.arange(1, len(s) + 1).clip(max=max(len(s) - 1, 0))
+    nxt2 = np.arange(2, len(s) + 2).clip(max=max(len(s) - 1, 0))
+    joined = (np.arange(len(s)) + 1 < len(s)) & (s[nxt] == e + 1)
+    joined2 = joined & (np.arange(len(s)) + 2 < len(s)) & (s[nxt2] == e[nxt] + 1)
+
+    times = (joined & (length <= 2) & (value <= 23) & (after == ord(":")) & (before != ord(":"))
+             & (length[nxt] == 2) & (value[nxt] <= 59))
+    separated = joined2 & np.isin(after, _DATE_SEPARATOR_CODES) & np.isin(after[nxt], _DATE_SEPARATOR_CODES)
+    year_first = (length == 4) & (length[nxt] <= 2) & (length[nxt2] <= 2)
+    day_first = (length <= 2) & (length[nxt] <= 2) & (length[nxt2] >= 2) & (length[nxt2] <= 4)
+    dates = separated & (year_first | day_first)
+    for year_mark, month_mark in CJK_DATE_MARKS:
+        dates |= _cjk_dates(cp, s, e, length, after, nxt, ord(year_mark), ord(month_mark))
+    years = np.flatnonzero((length == 4) & (value >= 1800) & (value <= 2099) & ~dates)
+    named = [i for i in years.tolist() if MONTH_BEFORE_YEAR.search(text, max(0, int(s[i]) - 24), int(s[i]))]
+    dates[named] = True
+    return s[dates], s[times]
+
+
+def _cjk_dates(cp, s, e, length, after, nxt, year_mark: int, month_mark: int) -> np.ndarray:
+    """Runs that start a ``YYYY年M月`` date (one optional space after the year mark)."""
+    n = len(cp)
+    gap = np.where(cp[np.minimum(e + 1, n - 1)] == ord(" "), 2, 1)
+    month_start = e + gap
+    follows = (np.arange(len(s)) + 1 < len(s)) & (s[nxt] == month_start)
+    month_end = e[nxt]
+    return ((length == 4) & (after == year_mark) & follows & (length[nxt] <= 2)
+            & (cp[np.minimum(month_end, n - 1)] == month_mark) & (month_end < n))
 
 
 def _credit_features(cols, text, cp, classes, starts, ends) -> None:
@@ -384,7 +465,10 @@ _PHRASE_INDEX = _PhraseIndex(PHRASES)
 
 def _language_features(cols, texts, cp, starts, ends) -> tuple[str, list[list[str]]]:
     n = len(texts)
-    langs, conf = _lang.identify(texts)
+    lengths = (ends - starts).astype(np.float64)
+    # a character of a no-space script says about as much as a short word
+    evidence = lengths * (1.0 + (_NOSPACE_EVIDENCE - 1.0) * cols["ratio_nospace_script"])
+    langs, conf = _lang.identify(texts, evidence.tolist())
     page_lang = _lang.main_language(langs, conf, (ends - starts).tolist())
     known = np.array([bool(lg) for lg in langs])
     cols["lang_known"] = known
@@ -471,6 +555,37 @@ def _layout_features(cols, texts, cp, classes, starts, ends) -> None:
         same[ok] += np.all(shapes[ok] == shapes[j[ok]], axis=1)
     cols["same_prefix_neighbours"] = same / 4.0
     cols["ticker_run_length"] = np.log1p(_run_lengths(cols["timestamp_prefix_at_start"] > 0))
+    _period_features(cols, n)
+
+
+_PERIODS = 6
+_PERIOD_WINDOW = 8
+
+
+def _period_features(cols, n) -> None:
+    """Tables rendered one cell per line repeat with a period of 2 or more blocks ('DL', 'Myles
+    Garrett', '57', '77%', 'DL', ...), where menus repeat with period 1 (item after item).
+
+    Blocks get a coarse shape (length bucket, mostly digits, ends like a sentence); around each
+    block (+-8 blocks) we measure how often a block has the shape of the one k blocks later:
+    ``period1_similarity`` for k = 1, ``period_best_similarity`` for the best k in 2..6, and
+    ``period_gain`` the difference.
+    """
+    bucket = np.digitize(cols["log_chars"], np.log1p([3.0, 10.0, 30.0, 80.0]))
+    shape = bucket * 4 + (cols["ratio_digit"] > 0.3) * 2 + (np.asarray(cols["ends_terminal"]) > 0)
+    idx = np.arange(n)
+    lo, hi = np.maximum(idx - _PERIOD_WINDOW, 0), np.minimum(idx + _PERIOD_WINDOW + 1, n)
+    similarity = np.zeros((n, _PERIODS))
+    for k in range(1, _PERIODS + 1):
+        same = np.zeros(n)
+        if k < n:
+            same[:-k] = shape[:-k] == shape[k:]
+        csum = np.concatenate(([0.0], np.cumsum(same)))
+        similarity[:, k - 1] = (csum[hi] - csum[lo]) / (hi - lo)
+    best = similarity[:, 1:].max(axis=1)
+    cols["period1_similarity"] = similarity[:, 0]
+    cols["period_best_similarity"] = best
+    cols["period_gain"] = best - similarity[:, 0]
 
 
 def _paragraph_breaks(cp, classes, starts, ends) -> np.ndarray:

@@ -23,8 +23,9 @@ from .patterns import STOP_CHARS
 LID_MAX_CHARS = 80
 """Characters of a block read by the language identifier."""
 LID_MIN_CHARS = 25
-"""Blocks shorter than this get no language (too little evidence, and menus are short); their
-language is ``""``."""
+"""Blocks with less evidence than this get no language (too little to tell, and menus are short);
+their language is ``""``. Evidence is counted in characters of alphabetic text; callers may weigh
+characters of scripts written without spaces higher (see :func:`identify`)."""
 
 # ISO 639 code -> jusText stoplist name.
 JUSTEXT_LANGUAGES: dict[str, str] = {
@@ -79,16 +80,24 @@ def _lid_model():
         ) from None
 
 
-def identify(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+def identify(texts: Sequence[str], evidence: Sequence[float] | None = None) -> tuple[list[str], np.ndarray]:
     """Language code and confidence for each text (``""`` and 0.0 for texts too short to tell).
+
+    ``evidence``: how much text each one holds, compared with :data:`LID_MIN_CHARS` (default: its
+    length). A Chinese or Japanese character says about as much as a short word, so
+    :func:`boilerplate.features.featurize` counts them three times: a 9-character Chinese sentence is
+    identified, a 4-character menu item is not.
 
     >>> identify(["Das ist ein ganz normaler deutscher Satz.", "ok"])[0]
     ['de', '']
+    >>> identify(["晚餐準備了砂鍋魚頭"], evidence=[27])[0]
+    ['zh']
     """
     langs: list[str] = []
     conf = np.zeros(len(texts), dtype=np.float32)
-    for i, text in enumerate(texts):
-        if len(text) < LID_MIN_CHARS:
+    amounts = [len(t) for t in texts] if evidence is None else evidence
+    for i, (text, amount) in enumerate(zip(texts, amounts)):
+        if amount < LID_MIN_CHARS:
             langs.append("")
             continue
         lang, conf[i] = _identify_window(text[:LID_MAX_CHARS].replace("\n", " ").replace("\r", " "))

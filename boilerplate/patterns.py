@@ -58,6 +58,21 @@ TICKER_PREFIXES = [
     r"\+\+\+",                                                  # +++ live-blog marker
 ]
 
+# Dates and clock times anywhere in a block: bylines, comment headers, teaser and archive lists
+# carry them; article sentences rarely do. Numeric dates (2013/12/28, 26.10.2023), CJK dates
+# (2019年11月) and clock times (10:42) are found from the page's digit runs in
+# :mod:`boilerplate.features`; a year there is a date when a month name comes before it:
+MONTH_BEFORE_YEAR = re.compile(
+    r"(?:\b" + _MONTHS + r"\s\d{1,2}(?:st|nd|rd|th)?,?\s|\b\d{1,2}\.?\s" + _MONTHS + r",?\s)\Z",
+    re.IGNORECASE,
+)
+"""Matches just before a year: "Nov 18, " / "5. Oktober " (searched with the year's position as end)."""
+DATE_SEPARATORS = "./-"
+CJK_DATE_MARKS = (("年", "月"), ("년", "월"))
+"""Year and month marks of CJK and Korean dates: 2019年11月, 2023년 10월."""
+# A count in brackets closing a block: archive and category lists ("Novembro (113)", "營地 (45)").
+COUNT_AT_END = re.compile(r"[(\[（]\s?\d[\d.,\s]{0,9}[)\]）][ \t]*(?=$|[\n\r])")
+
 # A tweet's byline: "— Name (@handle) September 24, 2022" (also with an en dash or hyphen).
 EMBED_BYLINE = r"[—–-]\s?[^\n()]{1,80}\(@\w{1,30}\)"
 

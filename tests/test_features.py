@@ -207,3 +207,45 @@ def test_page_relative_columns_compare_a_block_with_its_own_page():
     assert relative[2] > 0 > relative[0]
     share = col(X, "text_share_before")
     assert share[0] == 0.0 and share == sorted(share) and share[3] > 0.8
+
+
+@pytest.mark.parametrize("line", [
+    "By Jane Doe Nov 18, 2019, 11:47am EST", "於 2013/12/28 10:42", "Publié le 5 octobre 2023",
+    "Kommentar vom 26.10.2023", "2019年11月18日 更新", "2023년 10월 5일 기사",
+])
+def test_dates_anywhere_in_a_block(line):
+    _, X = features_of(line)
+    assert col(X, "n_date")[0] > 0
+
+
+@pytest.mark.parametrize("line", ["In 2019 the company grew by 12.5 percent.", "Call 555-1234 now",
+                                  "Version 3.10.2 is out"])
+def test_years_and_numbers_are_not_dates(line):
+    _, X = features_of(line)
+    assert col(X, "n_date") == [0.0]
+
+
+def test_clock_times_anywhere_but_not_scores_or_ratios():
+    _, X = features_of("Posted at 10:42 today\n\nThe ratio was 3:115 overall\n\nKickoff 25:61")
+    assert col(X, "n_time") == [pytest.approx(np.log1p(1), abs=1e-4), 0.0, 0.0]
+
+
+def test_count_in_brackets_at_the_end_of_a_block():
+    _, X = features_of("Novembro (113)\nOutubro (217)\n新竹縣營地 (45)\nThe (2) cats slept.\nRead (more)")
+    assert col(X, "count_at_end") == [1.0, 1.0, 1.0, 0.0, 0.0]
+
+
+def test_period_columns_tell_a_table_from_a_menu():
+    table = "\n".join(f"DL\nPlayer Name {i}\n{50 + i}\n{70 + i}%\n{i} tackles (1 combined)." for i in range(6))
+    menu = "\n".join(f"Section {w}" for w in "abcdefghijklmnopqrstuvwxyz")
+    _, T = features_of(table)
+    _, M = features_of(menu)
+    middle = len(col(T, "period_gain")) // 2
+    assert col(T, "period_gain")[middle] > 0.5
+    assert col(M, "period1_similarity")[13] == 1.0 and col(M, "period_gain")[13] == 0.0
+
+
+def test_no_space_script_lines_are_long_enough_for_language_id_sooner():
+    # 9 Chinese characters: a sentence; 4: a menu item. Latin text of 9 characters stays unknown.
+    _, X = features_of("晚餐準備了砂鍋魚頭\n\n行程攻略\n\nDinner ok")
+    assert col(X, "lang_known") == [1.0, 0.0, 0.0]
