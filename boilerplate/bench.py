@@ -224,7 +224,7 @@ def justext_peer(bench: Bench) -> dict[str, Any]:
     bench.row("jusText classifier, 1 core", f"{mb_s:.2f} MB/s", f"over pre-segmented blocks, median of {len(times)}")
     ours = bench.results.get("throughput", {}).get("mb_per_s")
     if ours:
-        out["ours_over_justext"] = round(ours / mb_s, 2)
+        out["ours_over_justext"] = round(ours / mb_s, 4)  # 2 decimals made a slow run's 0.004 a zero
         bench.row("classify_many / jusText", f"{ours / mb_s:.2f}x", "(> 1: we are faster)")
     return out
 
