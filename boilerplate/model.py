@@ -97,7 +97,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self,
         max_iter: int = 250,
         learning_rate: float = 0.08,
-        max_leaf_nodes: int = 31,
+        max_leaf_nodes: int = 63,
         l2_regularization: float = 1.0,
         min_samples_leaf: int = 20,
         class_weight_power: float = 0.5,
