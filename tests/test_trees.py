@@ -26,6 +26,19 @@ def test_multiclass_probabilities_equal_sklearn_bit_for_bit(dtype):
     assert np.array_equal(got, stage.predict_proba(Xt))
 
 
+
+def test_rows_sorted_into_narrow_passes_equal_sklearn():
+    """Sorted rows put whole passes above many thresholds: the splits every row of a pass goes
+    right at are applied once per pass, and must leave the same leaves as testing each row."""
+    X, y = _data()
+    stage = HistGradientBoostingClassifier(max_iter=15, max_leaf_nodes=31, random_state=0).fit(X, y)
+    Xt = _data(seed=3)[0]
+    Xt = Xt[np.lexsort((Xt[:, 1], Xt[:, 0]))]
+    Xt[:64, 2] = Xt[0, 2]  # passes where a feature is constant: all rows on one side of each split
+    got = _trees.stage_proba(stage, Xt)
+    assert got is not None
+    assert np.array_equal(got, stage.predict_proba(Xt))
+
 def test_binary_stage_and_missing_values_follow_sklearn():
     X, y = _data()
     X[::7, 0] = np.nan  # trained with NaN: nodes learn where missing values go
