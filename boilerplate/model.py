@@ -128,9 +128,14 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: Sequence[LabelledPage], y: Any = None, sample_weight: Any = None) -> "BlockClassifier":
         """Train on labelled pages (``y`` is unused: labels come with the pages).
 
-        Raises :class:`DataError` if there are no pages or no labelled blocks.
+        ``sample_weight``: one weight per page (every block of the page gets it, on top of the
+        class weights), e.g. to count your own pages more than the bundled ones; ``None`` is 1.
+
+        Raises :class:`DataError` if there are no pages or no labelled blocks, and
+        :class:`InputError` if ``sample_weight`` is not one non-negative number per page.
         """
         pages = _check_pages(X)
+        page_weight = _check_page_weights(sample_weight, len(pages))
         matrices, labels, groups, fold_groups, tokens = [], [], [], [], []
         all_spans = [block_spans(page.text) for page in pages]
         site = self._site_repetition(pages, all_spans)
@@ -158,7 +163,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         y_idx = np.array([LABELS.index(v) if v else -1 for v in y_all])
         sampled, majority = self._majority_mask(y_idx)
         keep &= sampled
-        weights = self._class_weights(y_idx[keep], majority)
+        weights = self._class_weights(y_idx[keep], majority) * page_weight[g_all[keep]]
         self.lexical_stage_ = None
         vocabulary = Vocabulary.fit(tokens) if self.lexical and len(np.unique(y_idx[keep])) > 1 else None
         if vocabulary is not None and vocabulary.n_terms:  # tiny data: no word is frequent enough
@@ -614,6 +619,21 @@ def _check_pages(X: Any) -> list[LabelledPage]:
         if not isinstance(p, LabelledPage):
             raise InputError(f"expected LabelledPage objects (see boilerplate.read_pages), got {type(p).__name__}")
     return pages
+
+
+def _check_page_weights(sample_weight: Any, n_pages: int) -> np.ndarray:
+    """One finite, non-negative weight per page (all 1.0 for ``None``)."""
+    if sample_weight is None:
+        return np.ones(n_pages)
+    try:
+        w = np.asarray(sample_weight, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError("sample_weight must be numbers, one per page") from None
+    if len(w) != n_pages:
+        raise InputError(f"sample_weight has {len(w)} values for {n_pages} pages: give one per page")
+    if not np.all(np.isfinite(w)) or (w < 0).any() or not (w > 0).any():
+        raise InputError("sample_weight must be finite, non-negative and not all zero")
+    return w
 
 
 def _text_of(page: str | LabelledPage) -> str:

@@ -174,3 +174,33 @@ def test_a_fold_with_one_class_does_not_break_training():
     pages.append(LabelledPage.from_blocks("p2", [("Anzeige", "ad")]))
     model = BlockClassifier(max_iter=5, min_samples_leaf=1, majority_sample=1.0, context_folds=2).fit(pages)
     assert np.allclose(model.predict_proba(pages).sum(axis=1), 1.0)
+
+
+def _disputed_pages():
+    """Two pages that label the same short lines oppositely: 'ad' on one, 'body' on the other."""
+    lines = ["Jetzt abonnieren", "Mehr erfahren", "Weitere Artikel", "Zum Newsletter"]
+    body = "Der Gemeinderat hat am Montag über den neuen Haushalt beraten und ihn knapp angenommen."
+    ad_page = LabelledPage.from_blocks("ad-page", [(body, "body")] + [(t, "ad") for t in lines] * 5)
+    body_page = LabelledPage.from_blocks("body-page", [(body, "body")] + [(t, "body") for t in lines] * 5)
+    return [ad_page, body_page]
+
+
+def test_page_weights_decide_between_disputed_labels():
+    pages = _disputed_pages()
+    params = dict(max_iter=10, min_samples_leaf=1, context=False, calibrate=False, sites=False, majority_sample=1.0)
+    line = "Mehr erfahren"
+    for weights, expected in (([10.0, 1.0], "ad"), ([1.0, 10.0], "body")):
+        model = BlockClassifier(**params).fit(pages, sample_weight=weights)
+        assert model.predict([line])[0] == expected
+
+
+@pytest.mark.parametrize("weights, message", [
+    ([1.0], "1 values for 2 pages"),
+    ([1.0, -1.0], "non-negative"),
+    ([1.0, float("nan")], "finite"),
+    ([0.0, 0.0], "not all zero"),
+    (["a", "b"], "numbers"),
+])
+def test_bad_page_weights_are_a_clear_error(weights, message):
+    with pytest.raises(InputError, match=message):
+        BlockClassifier(max_iter=2, context=False).fit(_disputed_pages(), sample_weight=weights)
