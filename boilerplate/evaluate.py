@@ -20,7 +20,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GroupKFold
 
 from .document import LABELS
-from .errors import DataError
+from .errors import DataError, InputError
 from .model import BlockClassifier, apply_temperature, gold_labels
 from .pages import LabelledPage
 from .segment import block_spans
@@ -86,14 +86,19 @@ def cross_val_predict_pages(
     group_by: str = "page",
     extra_train: Sequence[LabelledPage] = (),
     progress: Any = None,
+    sample_weight: Sequence[float] | None = None,
 ) -> BlockPredictions:
     """Out-of-fold predictions: each page is predicted by a clone of ``model`` trained on the other folds.
 
     Folds are grouped (``group_by="page"`` keeps a page's two shapes together; ``"site"`` keeps a site
     together). ``extra_train`` pages are added to every training fold and never scored.
+    ``sample_weight``: one weight per page of ``pages`` (``extra_train`` pages weigh 1), passed to
+    each fold's ``fit`` for its training pages.
     """
     if len(pages) < 2:
         raise DataError("cross-validation needs at least two pages")
+    if sample_weight is not None and len(sample_weight) != len(pages):
+        raise InputError(f"sample_weight has {len(sample_weight)} values for {len(pages)} pages: give one per page")
     groups = page_groups(pages, group_by)
     n_groups = len(np.unique(groups))
     folds = min(folds, n_groups)
@@ -103,7 +108,8 @@ def cross_val_predict_pages(
     splits = list(GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=groups))
     models = []
     for k, (train, test) in enumerate(splits):
-        fold_model = clone(model).fit([pages[i] for i in train] + list(extra_train))
+        weights = None if sample_weight is None else [sample_weight[i] for i in train] + [1.0] * len(extra_train)
+        fold_model = clone(model).fit([pages[i] for i in train] + list(extra_train), sample_weight=weights)
         models.append(fold_model)
         for i in test:
             parts[i] = _predict_one(fold_model, pages[i], i, k)

@@ -77,3 +77,41 @@ def test_help_for_every_command(capsys):
             main([cmd, "--help"])
         assert exc.value.code == 0
         assert "usage: boilerplate " + cmd in capsys.readouterr().out
+
+
+def _disputed_files(tmp_path):
+    """The same short lines labelled 'ad' in one file and 'body' in the other."""
+    from boilerplate import write_pages
+    from boilerplate.pages import LabelledPage
+
+    lines = ["Jetzt abonnieren", "Mehr erfahren", "Weitere Artikel", "Zum Newsletter"]
+    body = "Der Gemeinderat hat am Montag über den neuen Haushalt beraten und ihn knapp angenommen."
+    paths = []
+    for label in ("ad", "body"):
+        page = LabelledPage.from_blocks(f"{label}-page", [(body, "body")] + [(t, label) for t in lines] * 5)
+        path = tmp_path / f"{label}.jsonl"
+        write_pages([page], path)
+        paths.append(str(path))
+    return paths
+
+
+@pytest.mark.parametrize("weights, expected", [("10,1", "ad"), ("1,10", "body")])
+def test_train_weights_count_each_data_argument(tmp_path, weights, expected):
+    out = tmp_path / "m.joblib"
+    assert main(["train", *_disputed_files(tmp_path), "-o", str(out), "--weights", weights, "--max-iter", "10",
+                 "--no-context", "--shape", "as-is", "--quiet"]) == 0
+    model = load_model(out)
+    assert model.predict(["Mehr erfahren"])[0] == expected
+    card = json.loads((tmp_path / "m.json").read_text())
+    assert card["weights"] == [float(w) for w in weights.split(",")]
+
+
+def test_train_weights_must_match_the_data(tmp_path, capsys):
+    out = tmp_path / "m.joblib"
+    assert main(["train", *_disputed_files(tmp_path), "-o", str(out), "--weights", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--weights has 1 values for 2 DATA arguments" in err and len(err.splitlines()) == 1
+    assert not out.exists()
+    with pytest.raises(SystemExit):
+        main(["train", *_disputed_files(tmp_path), "-o", str(out), "--weights", "1,-2", "--quiet"])
+    assert "non-negative" in capsys.readouterr().err

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import shlex
 import sys
 import time
@@ -33,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-context", action="store_true", help="train the block stage only")
     p.add_argument("--lexical", action="store_true",
                    help="add the lexical stage: a linear model over each block's words (see boilerplate.lexical)")
+    p.add_argument("--weights", type=_weights, default=None, metavar="W,W,...",
+                   help="one weight per DATA argument, e.g. 1,3 to count the pages of the second three times "
+                        "as much as those of the first (default: all 1)")
     p.add_argument("--eval-folds", type=int, default=0,
                    help="also cross-validate with K page-grouped folds and record the held-out scores in the card")
     p.add_argument("--score", nargs="*", default=[], metavar="DATA",
@@ -47,7 +51,11 @@ def run(args: argparse.Namespace) -> int:
     if not out.parent.exists():
         raise InputError(f"{out.parent}: output directory does not exist")
     t0 = time.perf_counter()
-    pages = read_pages(args.data, shape=args.shape)
+    if args.weights is not None and len(args.weights) != len(args.data):
+        raise InputError(f"--weights has {len(args.weights)} values for {len(args.data)} DATA arguments: give one per DATA")
+    parts = [read_pages([d], shape=args.shape) for d in args.data]
+    pages = [page for part in parts for page in part]
+    weights = None if args.weights is None else [w for part, w in zip(parts, args.weights) for _ in part]
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     log(f"read {len(pages)} pages from {', '.join(args.data)}")
     model = BlockClassifier(max_iter=args.max_iter, context=not args.no_context, lexical=args.lexical,
@@ -58,9 +66,10 @@ def run(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "data": [_describe(Path(d)) for d in args.data],
         "shape": args.shape,
+        **({"weights": args.weights} if args.weights is not None else {}),  # one per entry of "data"
     }
     log("training on all pages")
-    model.fit(pages)
+    model.fit(pages, sample_weight=weights)
     card["train_seconds"] = round(time.perf_counter() - t0, 1)
     for data in args.score:
         result = summary(predict_pages(model, read_pages([data], shape=args.shape)))
@@ -70,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     log(f"wrote {out} and {card_path}")
     if args.eval_folds:  # after saving, so a long evaluation never holds the model back
         log(f"cross-validating with {args.eval_folds} page-grouped folds for the model card")
-        preds = cross_val_predict_pages(model, pages, folds=args.eval_folds,
+        preds = cross_val_predict_pages(model, pages, folds=args.eval_folds, sample_weight=weights,
                                         progress=progress_printer("  fold", args.quiet))
         result = summary(preds)
         card["held_out"] = {
@@ -81,6 +90,17 @@ def run(args: argparse.Namespace) -> int:
         log(f"held-out accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}, "
             f"ECE {result['ece']:.3f}; card updated")
     return 0
+
+
+def _weights(value: str) -> list[float]:
+    """``--weights 1,3`` -> ``[1.0, 3.0]`` (finite, non-negative; an argparse error otherwise)."""
+    try:
+        weights = [float(v) for v in value.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of numbers") from None
+    if not all(math.isfinite(w) and w >= 0 for w in weights) or not any(weights):
+        raise argparse.ArgumentTypeError(f"{value!r}: weights must be finite, non-negative and not all zero")
+    return weights
 
 
 def _rounded(result: dict) -> dict:
