@@ -135,7 +135,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         :class:`InputError` if ``sample_weight`` is not one non-negative number per page.
         """
         pages = _check_pages(X)
-        page_weight = _check_page_weights(sample_weight, len(pages))
+        page_weight = check_page_weights(sample_weight, len(pages))
         matrices, labels, groups, fold_groups, tokens = [], [], [], [], []
         all_spans = [block_spans(page.text) for page in pages]
         site = self._site_repetition(pages, all_spans)
@@ -621,7 +621,7 @@ def _check_pages(X: Any) -> list[LabelledPage]:
     return pages
 
 
-def _check_page_weights(sample_weight: Any, n_pages: int) -> np.ndarray:
+def check_page_weights(sample_weight: Any, n_pages: int) -> np.ndarray:
     """One finite, non-negative weight per page (all 1.0 for ``None``)."""
     if sample_weight is None:
         return np.ones(n_pages)

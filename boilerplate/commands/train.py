@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import math
 import shlex
 import sys
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..evaluate import cross_val_predict_pages, predict_pages, summary
-from ..model import BlockClassifier
+from ..model import BlockClassifier, check_page_weights
 from ..pages import read_pages
 from ._common import SHAPE_HELP, progress_printer
 
@@ -98,8 +97,10 @@ def _weights(value: str) -> list[float]:
         weights = [float(v) for v in value.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of numbers") from None
-    if not all(math.isfinite(w) and w >= 0 for w in weights) or not any(weights):
-        raise argparse.ArgumentTypeError(f"{value!r}: weights must be finite, non-negative and not all zero")
+    try:  # the same rule as BlockClassifier.fit's sample_weight
+        check_page_weights(weights, len(weights))
+    except InputError:
+        raise argparse.ArgumentTypeError(f"{value!r}: weights must be finite, non-negative and not all zero") from None
     return weights
 
 
