@@ -78,6 +78,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     context_folds:
         folds (grouped by page; a page's two shapes share a fold) for the block stage's
         out-of-fold probabilities.
+    context_max_iter:
+        boosting iterations of the context stage (``None``: ``max_iter``). The context stage
+        starts from the block stage's probabilities, so it needs fewer trees, and every tree
+        costs time when classifying.
     lexical:
         add the lexical stage (:mod:`boilerplate.lexical`): a linear model over the block's words
         whose probabilities become five more columns (``lexical_p_*``). Off by default: it lifts
@@ -104,6 +108,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         majority_sample: float = 0.4,
         context: bool = True,
         context_folds: int = 2,
+        context_max_iter: int | None = None,
         calibrate: bool = True,
         sites: bool = True,
         lexical: bool = False,
@@ -118,6 +123,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.majority_sample = majority_sample
         self.context = context
         self.context_folds = context_folds
+        self.context_max_iter = context_max_iter
         self.calibrate = calibrate
         self.sites = sites
         self.lexical = lexical
@@ -182,9 +188,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         if self.context:
             oof = self._out_of_fold(X_all, y_idx, f_all, keep, weights, self.block_stage_)
             last_X = np.hstack([X_all, _context_matrix(oof, g_all)])
-            self.context_stage_ = self._new_stage().fit(last_X[keep], y_idx[keep], sample_weight=weights)
+            self.context_stage_ = self._new_stage(context=True).fit(last_X[keep], y_idx[keep], sample_weight=weights)
         if self.calibrate:
-            last_oof = self._out_of_fold(last_X, y_idx, f_all, keep, weights, self._last_stage())
+            last_oof = self._out_of_fold(last_X, y_idx, f_all, keep, weights, self._last_stage(), context=self.context)
             natural = np.where(y_idx[keep] == majority, 1.0 / self.majority_sample, 1.0) if majority is not None else None
             self.temperature_ = fit_temperature(last_oof[keep], y_idx[keep], natural)
         self.training_summary_ = {
@@ -201,11 +207,13 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         state.setdefault("temperature_", 1.0)
         state.setdefault("lexical", False)
         state.setdefault("lexical_stage_", None)
+        state.setdefault("context_max_iter", None)
         super().__setstate__(state)
 
-    def _new_stage(self) -> HistGradientBoostingClassifier:
+    def _new_stage(self, context: bool = False) -> HistGradientBoostingClassifier:
+        max_iter = self.context_max_iter if context and self.context_max_iter is not None else self.max_iter
         return HistGradientBoostingClassifier(
-            max_iter=self.max_iter,
+            max_iter=max_iter,
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
             l2_regularization=self.l2_regularization,
@@ -237,14 +245,14 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             per_class[majority] /= self.majority_sample
         return per_class[y_idx]
 
-    def _out_of_fold(self, X, y_idx, groups, keep, weights, fitted) -> np.ndarray:
+    def _out_of_fold(self, X, y_idx, groups, keep, weights, fitted, context: bool = False) -> np.ndarray:
         """Probabilities on ``X`` for every block from a stage that did not see its page (from the
         ``fitted`` stage itself when there are too few pages for folds)."""
         if min(self.context_folds, len(np.unique(groups))) < 2:
             return self._stage_proba(fitted, X)
         oof = np.zeros((len(X), len(LABELS)))
         for train, test, w in _inner_folds(self.context_folds, groups, keep, weights):
-            stage = self._new_stage().fit(X[train], y_idx[train], sample_weight=w)
+            stage = self._new_stage(context).fit(X[train], y_idx[train], sample_weight=w)
             oof[test] = self._stage_proba(stage, X[test])
         return oof
 

@@ -204,3 +204,10 @@ def test_page_weights_decide_between_disputed_labels():
 def test_bad_page_weights_are_a_clear_error(weights, message):
     with pytest.raises(InputError, match=message):
         BlockClassifier(max_iter=2, context=False).fit(_disputed_pages(), sample_weight=weights)
+
+
+def test_context_max_iter_sizes_the_context_stage_alone(fixture_pages):
+    model = BlockClassifier(max_iter=6, context_max_iter=3, min_samples_leaf=2, context_folds=2).fit(fixture_pages)
+    assert model.block_stage_.n_iter_ == 6 and model.context_stage_.n_iter_ == 3
+    same = BlockClassifier(max_iter=6, min_samples_leaf=2, context_folds=2).fit(fixture_pages)
+    assert same.context_stage_.n_iter_ == 6
