@@ -33,7 +33,7 @@ from sklearn.base import clone
 
 from .api import load_model
 from .document import LABELS, Block
-from .commands._common import write_json
+from .commands._common import fold_count, write_json
 from .lang import page_language
 from .errors import BoilerplateError, InputError, ModelError
 from .evaluate import cross_val_predict_pages, gold_labels, site_grouped_predictions
@@ -321,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "Gopher, a 10-word baseline) on the same blocks of labelled pages.",
     )
     parser.add_argument("data", nargs="+", help="labelled pages to score (JSONL, hand form, or directories)")
-    parser.add_argument("--folds", type=int, default=FOLDS_DEFAULT, help="cross-validation folds (default %(default)s)")
+    parser.add_argument("--folds", type=fold_count, default=FOLDS_DEFAULT, help="cross-validation folds (default %(default)s)")
     parser.add_argument("--shape", choices=["both", "paragraph", "wet", "as-is"], default=SHAPE_DEFAULT,
                         help="how block-list pages are joined into text (default %(default)s)")
     parser.add_argument("--train-extra", nargs="*", default=[], metavar="DATA",

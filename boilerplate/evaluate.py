@@ -99,11 +99,13 @@ def cross_val_predict_pages(
         raise DataError("cross-validation needs at least two pages")
     if sample_weight is not None and len(sample_weight) != len(pages):
         raise InputError(f"sample_weight has {len(sample_weight)} values for {len(pages)} pages: give one per page")
+    if folds < 2:
+        raise InputError(f"folds={folds}: cross-validation needs at least 2 folds")
     groups = page_groups(pages, group_by)
     n_groups = len(np.unique(groups))
-    folds = min(folds, n_groups)
-    if folds < 2:
+    if n_groups < 2:
         raise DataError(f"cross-validation needs at least two {group_by} groups, got {n_groups}")
+    folds = min(folds, n_groups)
     parts: list[BlockPredictions | None] = [None] * len(pages)
     splits = list(GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=groups))
     models = []

@@ -97,3 +97,11 @@ def test_bundled_default_model_loads_and_labels_the_sample_page():
     assert by_text["Advertisement"] == "ad"
     assert by_text[next(t for t in by_text if t.startswith("The council of Eastwick"))] == "body"
     assert by_text[next(t for t in by_text if t.startswith("Passengers wait"))] == "caption"
+
+
+def test_cross_validation_refuses_fewer_than_two_folds():
+    from boilerplate.evaluate import cross_val_predict_pages
+    from boilerplate.pages import LabelledPage
+    pages = [LabelledPage.from_blocks(f"p{i}", [("A sentence of the article.", "body")]) for i in range(3)]
+    with pytest.raises(InputError, match="folds=1: cross-validation needs at least 2 folds"):
+        cross_val_predict_pages(boilerplate.BlockClassifier(max_iter=2), pages, folds=1)

@@ -32,6 +32,15 @@ def test_train_writes_model_and_card_and_evaluate_reads_it(tmp_path, capsys):
     assert 0.0 <= result["ece"] <= 1.0
 
 
+def test_train_context_max_iter_sizes_the_context_stage(tmp_path):
+    out = tmp_path / "m.joblib"
+    assert main(["train", PAGES, "-o", str(out), "--max-iter", "6", "--context-max-iter", "2",
+                 "--shape", "as-is", "--quiet"]) == 0
+    model = load_model(out)
+    assert model.block_stage_.n_iter_ == 6 and model.context_stage_.n_iter_ == 2
+    assert json.loads((tmp_path / "m.json").read_text())["params"]["context_max_iter"] == 2
+
+
 def test_evaluate_cross_validates_with_group_folds(tmp_path, capsys):
     out = tmp_path / "m.joblib"
     main(["train", PAGES, "-o", str(out), "--max-iter", "5", "--no-context", "--shape", "as-is", "--quiet"])
@@ -115,3 +124,25 @@ def test_train_weights_must_match_the_data(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["train", *_disputed_files(tmp_path), "-o", str(out), "--weights", "1,-2", "--quiet"])
     assert "non-negative" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", PAGES, "--max-iter", "0"], "argument --max-iter: 0: must be at least 1"),
+    (["train", PAGES, "--context-max-iter", "-2"], "argument --context-max-iter: -2: must be at least 1"),
+    (["train", PAGES, "--seed", "-1"], "argument --seed: -1: must be between 0 and"),
+    (["train", PAGES, "--eval-folds", "1"], "argument --eval-folds: 1: cross-validation needs at least 2 folds"),
+    (["evaluate", PAGES, "--group-folds", "1"], "argument --group-folds: 1: cross-validation needs at least 2"),
+    (["evaluate", PAGES, "--errors", "-1"], "argument --errors: -1: must be 0 or more"),
+    (["report", PAGES, "--folds", "x"], "argument --folds: 'x' is not a whole number"),
+    (["classify", PAGES, "--batch-size", "0"], "argument --batch-size: 0: must be at least 1"),
+    (["classify", PAGES, "-j", "-1"], "argument -j/--jobs: -1: must be 0 or more"),
+    (["label", PAGES, "--check-below", "1.5"], "argument --check-below: 1.5: must be between 0 and 1"),
+])
+def test_bad_numbers_are_usage_errors_before_any_work(tmp_path, capsys, argv, message):
+    out = tmp_path / ("m.joblib" if argv[0] == "train" else "r.html")
+    extra = ["-o", str(out)] if argv[0] in ("train", "report") else []
+    with pytest.raises(SystemExit) as exit_:
+        main(argv + extra)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()

@@ -1,6 +1,7 @@
-"""Small pieces shared by the subcommands: progress reporting and atomic JSON output."""
+"""Small pieces shared by the subcommands: argument types, progress reporting and atomic JSON output."""
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -29,3 +30,60 @@ def write_json(path: str | os.PathLike, data: Any) -> None:
 
 SHAPE_HELP = ("how to join pages given as block lists: 'both' (blank line and single newline, two pages each), "
               "'paragraph', 'wet', or 'as-is' (their own 'sep'); pages with text and spans are used as they are")
+
+
+# -- argument types: a bad number is argparse's usage error, before any work starts -----------
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+
+
+def positive_int(value: str) -> int:
+    """``--max-iter 0`` -> error: at least 1."""
+    n = _int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n}: must be at least 1")
+    return n
+
+
+def non_negative_int(value: str) -> int:
+    """``--errors -1`` -> error: 0 or more."""
+    n = _int(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{n}: must be 0 or more")
+    return n
+
+
+def fold_count(value: str) -> int:
+    """Cross-validation folds: at least 2 (one fold would train on nothing)."""
+    n = _int(value)
+    if n < 2:
+        raise argparse.ArgumentTypeError(f"{n}: cross-validation needs at least 2 folds")
+    return n
+
+
+def optional_fold_count(value: str) -> int:
+    """Like :func:`fold_count`, with 0 for "no cross-validation"."""
+    return 0 if _int(value) == 0 else fold_count(value)
+
+
+def seed(value: str) -> int:
+    """A random seed numpy accepts: 0 to 2**32 - 1."""
+    n = _int(value)
+    if not 0 <= n < 2**32:
+        raise argparse.ArgumentTypeError(f"{n}: must be between 0 and {2**32 - 1}")
+    return n
+
+
+def probability(value: str) -> float:
+    """A score threshold between 0 and 1."""
+    try:
+        p = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0.0 <= p <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value}: must be between 0 and 1")
+    return p

@@ -35,6 +35,7 @@ from ..corpus import (FORMATS, OUTPUT_FORMATS, ReadStats, Writer, continue_outpu
 from ..document import LABELS
 from ..errors import BoilerplateError, InputError
 from ..parallel import BATCH_PAGES, RunStats, Settings, classify_records, default_jobs
+from ._common import non_negative_int, positive_int
 
 ERRORS_SHOWN = 10
 """Bad records reported one per line on stderr; the rest are only counted."""
@@ -62,9 +63,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--keep", default="body", metavar="LABELS",
                    help="comma-separated labels that make the clean text (default: body)")
     p.add_argument("--model", metavar="M", help="model file (default: the bundled model)")
-    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+    p.add_argument("-j", "--jobs", type=non_negative_int, default=1, metavar="N",
                    help="worker processes (default 1; 0 = one per core)")
-    p.add_argument("--batch-size", type=int, default=BATCH_PAGES, metavar="N",
+    p.add_argument("--batch-size", type=positive_int, default=BATCH_PAGES, metavar="N",
                    help=f"pages per model call (default {BATCH_PAGES})")
     p.add_argument("--group-by", choices=["page", "site"], default="page",
                    help="site: compare consecutive pages of one site (URL host) to spot their shared menus and "
@@ -80,8 +81,6 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     keep = _parse_keep(args.keep)
     out_format = args.output_format or infer_output_format(args.output)
-    if args.jobs < 0 or args.batch_size < 1:
-        raise InputError("--jobs must be 0 or more and --batch-size at least 1")
     if args.resume and (args.output in (None, "-") or out_format != "jsonl"):
         raise InputError("--resume needs JSONL output to a file: pass -o OUT.jsonl")
     inputs = expand_inputs(args.inputs or ["-"])

@@ -10,7 +10,7 @@ from ..api import load_model
 from ..document import LABELS
 from ..evaluate import BlockPredictions, cross_val_predict_pages, format_report, predict_pages, summary
 from ..pages import read_pages
-from ._common import SHAPE_HELP, progress_printer, write_json
+from ._common import SHAPE_HELP, non_negative_int, optional_fold_count, progress_printer, write_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,12 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("data", nargs="+", help="labelled pages: .jsonl, .jsonl.gz, hand-form .txt, or directories")
     p.add_argument("--model", help="model file (default: the bundled model)")
     p.add_argument("--shape", default="both", choices=["both", "paragraph", "wet", "as-is"], help=SHAPE_HELP)
-    p.add_argument("--group-folds", type=int, default=0, metavar="K",
+    p.add_argument("--group-folds", type=optional_fold_count, default=0, metavar="K",
                    help="cross-validate with K grouped folds instead of scoring the model as it is")
     p.add_argument("--group-by", default="page", choices=["page", "site"], help="what a fold keeps together")
     p.add_argument("--train-extra", nargs="*", default=[], metavar="DATA",
                    help="with --group-folds: pages added to every training fold and never scored (e.g. data/)")
-    p.add_argument("--errors", type=int, default=0, metavar="N", help="show the N worst-misclassified blocks")
+    p.add_argument("--errors", type=non_negative_int, default=0, metavar="N", help="show the N worst-misclassified blocks")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=run)

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from ..document import Document
 from ..errors import InputError
 from ..pages import LabelledPage, Span, format_hand_form
+from ._common import probability
 
 CHECK_BELOW_DEFAULT = 0.6
 """A line whose block's top score is below this gets a ``# check:`` comment."""
@@ -37,7 +38,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="plain-text pages (UTF-8); '-' reads standard input")
     p.add_argument("-o", "--output", metavar="OUT.txt", help="write here (must end in .txt); default: standard output")
     p.add_argument("--model", metavar="M", help="model file (default: the bundled model)")
-    p.add_argument("--check-below", type=float, default=CHECK_BELOW_DEFAULT, metavar="P",
+    p.add_argument("--check-below", type=probability, default=CHECK_BELOW_DEFAULT, metavar="P",
                    help=f"mark lines whose top score is below P (default {CHECK_BELOW_DEFAULT}; 0 marks none)")
     p.set_defaults(func=run)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ._common import SHAPE_HELP, progress_printer
+from ._common import SHAPE_HELP, fold_count, non_negative_int, progress_printer
 
 FOLDS_DEFAULT = 5
 
@@ -27,13 +27,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("data", nargs="+", metavar="DATA", help="labelled pages (.jsonl, .jsonl.gz, hand-form .txt, folders)")
     p.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="where to write the report")
     p.add_argument("--model", metavar="M", help="score this model file; default: cross-validate a new model")
-    p.add_argument("--folds", type=int, default=FOLDS_DEFAULT, metavar="K",
+    p.add_argument("--folds", type=fold_count, default=FOLDS_DEFAULT, metavar="K",
                    help=f"cross-validation folds when no --model is given (default {FOLDS_DEFAULT})")
     p.add_argument("--group-by", choices=["page", "site"], default="page",
                    help="keep a page's (or a site's) blocks in one fold (default: page)")
     p.add_argument("--shape", default="both", choices=["both", "paragraph", "wet", "as-is"], help=SHAPE_HELP)
     p.add_argument("--quiet", action="store_true", help="no progress messages")
-    p.add_argument("--worst", type=int, default=40, metavar="N", help="worst errors to list (default 40)")
+    p.add_argument("--worst", type=non_negative_int, default=40, metavar="N", help="worst errors to list (default 40)")
     p.set_defaults(func=run)
 
 
@@ -44,8 +44,6 @@ def run(args: argparse.Namespace) -> int:
     from ..pages import read_pages
     from ..report import write_report
 
-    if args.folds < 2:
-        raise InputError(f"--folds {args.folds}: need at least 2")
     if not args.output.endswith((".html", ".htm")):
         raise InputError(f"--output {args.output}: must end in .html")
     pages = read_pages(args.data, shape=args.shape)

@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..evaluate import cross_val_predict_pages, predict_pages, summary
 from ..model import BlockClassifier, check_page_weights
 from ..pages import read_pages
-from ._common import SHAPE_HELP, progress_printer
+from ._common import SHAPE_HELP, optional_fold_count, positive_int, progress_printer, seed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,16 +27,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("data", nargs="+", help="labelled pages: .jsonl, .jsonl.gz, hand-form .txt, or directories")
     p.add_argument("-o", "--output", required=True, help="model file to write (.joblib)")
     p.add_argument("--shape", default="both", choices=["both", "paragraph", "wet", "as-is"], help=SHAPE_HELP)
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--max-iter", type=int, default=BlockClassifier().max_iter,
+    p.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
+    p.add_argument("--max-iter", type=positive_int, default=BlockClassifier().max_iter,
                    help="boosting iterations per stage (default %(default)s)")
+    p.add_argument("--context-max-iter", type=positive_int, default=None, metavar="N",
+                   help="boosting iterations of the context stage (default: as --max-iter); fewer classify sooner")
     p.add_argument("--no-context", action="store_true", help="train the block stage only")
     p.add_argument("--lexical", action="store_true",
                    help="add the lexical stage: a linear model over each block's words (see boilerplate.lexical)")
     p.add_argument("--weights", type=_weights, default=None, metavar="W,W,...",
                    help="one weight per DATA argument, e.g. 1,3 to count the pages of the second three times "
                         "as much as those of the first (default: all 1)")
-    p.add_argument("--eval-folds", type=int, default=0,
+    p.add_argument("--eval-folds", type=optional_fold_count, default=0,
                    help="also cross-validate with K page-grouped folds and record the held-out scores in the card")
     p.add_argument("--score", nargs="*", default=[], metavar="DATA",
                    help="held-out labelled pages (never trained on) to score with the final model and "
@@ -57,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     weights = None if args.weights is None else [w for part, w in zip(parts, args.weights) for _ in part]
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     log(f"read {len(pages)} pages from {', '.join(args.data)}")
-    model = BlockClassifier(max_iter=args.max_iter, context=not args.no_context, lexical=args.lexical,
-                            random_state=args.seed)
+    model = BlockClassifier(max_iter=args.max_iter, context_max_iter=args.context_max_iter,
+                            context=not args.no_context, lexical=args.lexical, random_state=args.seed)
     card = {
         "command": "boilerplate train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         if sys.argv[1:2] == ["train"] else None,
