@@ -99,8 +99,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        max_iter: int = 250,
-        learning_rate: float = 0.08,
+        max_iter: int = 200,
+        learning_rate: float = 0.1,
         max_leaf_nodes: int = 63,
         l2_regularization: float = 1.0,
         min_samples_leaf: int = 20,
