@@ -1,7 +1,8 @@
 """The ``boilerplate`` command: wires the subcommands in :mod:`boilerplate.commands` together.
 
 Each subcommand module has ``register(subparsers)``, which adds its parser and sets
-``func(args) -> int``. A :class:`BoilerplateError` becomes a one-line message and exit code 2.
+``func(args) -> int``. A :class:`BoilerplateError` becomes a one-line message and exit code 2; an
+:class:`OSError` (disk full, permission denied) a one-line message and exit code 1.
 """
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BoilerplateError as exc:
         print(f"boilerplate {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the machine's fault, not the user's input: disk full, permissions, a vanished file
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"boilerplate {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"boilerplate {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -33,7 +33,7 @@ from sklearn.base import clone
 
 from .api import load_model
 from .document import LABELS, Block
-from .commands._common import fold_count, write_json
+from .commands._common import check_output, fold_count, write_json
 from .lang import page_language
 from .errors import BoilerplateError, InputError, ModelError
 from .evaluate import cross_val_predict_pages, gold_labels, site_grouped_predictions
@@ -349,8 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if unknown:
             raise InputError(f"--peers: unknown peer {unknown[0]!r} (choose from {', '.join(PEERS)})")
-        if args.folds < 2:
-            raise InputError(f"--folds must be at least 2, got {args.folds}")
+        if args.json:
+            check_output(args.json, "--json")
         report = compare(
             args.data, folds=args.folds, shape=args.shape, extra_train=args.train_extra, model_path=args.model,
             no_context=args.no_context, sites=args.sites, peers=peers, group_by=args.group_by, with_model=not args.no_model,

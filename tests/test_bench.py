@@ -153,4 +153,8 @@ def test_peers_are_scored_on_the_model_blocks(corpus_file: Path) -> None:
 def test_compare_rejects_bad_arguments(corpus_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert compare.main([str(corpus_file), "--peers", "justext,nope"]) == 2
     assert "unknown peer 'nope'" in capsys.readouterr().err
-    assert compare.main([str(corpus_file), "--folds", "1"]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        compare.main([str(corpus_file), "--folds", "1"])
+    assert exit_.value.code == 2 and "cross-validation needs at least 2 folds" in capsys.readouterr().err
+    assert compare.main([str(corpus_file), "--json", str(corpus_file.parent / "missing" / "r.json")]) == 2
+    assert "does not exist" in capsys.readouterr().err

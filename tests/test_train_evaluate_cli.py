@@ -11,6 +11,7 @@ from boilerplate.cli import main
 from conftest import FIXTURES
 
 PAGES = str(FIXTURES / "pages.txt")
+SAMPLE = str(FIXTURES.parents[1] / "examples" / "sample.txt")  # a plain-text page
 
 
 def test_train_writes_model_and_card_and_evaluate_reads_it(tmp_path, capsys):
@@ -146,3 +147,36 @@ def test_bad_numbers_are_usage_errors_before_any_work(tmp_path, capsys, argv, me
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["train", PAGES, "--max-iter", "2", "-o"],
+    ["evaluate", PAGES, "--json"],
+    ["report", PAGES, "-o"],
+    ["classify", PAGES, "-o"],
+    ["label", SAMPLE, "-o"],
+])
+def test_unwritable_outputs_are_refused_before_any_work(tmp_path, capsys, command):
+    name = {"report": "r.html", "label": "l.txt", "train": "m.joblib"}.get(command[0], "out.json")
+    missing_folder = tmp_path / "no-such-folder" / name
+    assert main(command + [str(missing_folder)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith(f"folder {missing_folder.parent} does not exist") and len(err.splitlines()) == 1
+    folder = tmp_path / name  # a folder with an output file's name
+    folder.mkdir()
+    assert main(command + [str(folder)]) == 2
+    assert "is a folder; give a file name" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [folder] and list(folder.iterdir()) == []
+
+
+def test_a_failing_disk_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch):
+    import boilerplate.commands.label as label
+
+    def disk_full(path, text):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(label, "write_text", disk_full)
+    out = tmp_path / "l.txt"
+    assert main(["label", SAMPLE, "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"boilerplate label: error: {out}: No space left on device"

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from ..errors import InputError
+
 
 def progress_printer(label: str, quiet: bool = False) -> Callable[[int, int], None] | None:
     """A callback printing 'label k/n' on stderr (None when quiet)."""
@@ -20,12 +22,37 @@ def progress_printer(label: str, quiet: bool = False) -> Callable[[int, int], No
     return report
 
 
-def write_json(path: str | os.PathLike, data: Any) -> None:
-    """Write JSON atomically (temp file, then rename), so no partial file is left behind."""
+def check_output(path: str | os.PathLike, option: str = "--output") -> Path:
+    """Refuse, before any work, an output path that cannot be written: a folder, or a file in a
+    folder that does not exist or is not writable.
+
+    >>> check_output("/no/such/folder/out.jsonl")
+    Traceback (most recent call last):
+    ...
+    boilerplate.errors.InputError: --output /no/such/folder/out.jsonl: folder /no/such/folder does not exist
+    """
+    out = Path(path)
+    if out.is_dir():
+        raise InputError(f"{option} {path}: is a folder; give a file name")
+    folder = out.parent
+    if not folder.is_dir():
+        raise InputError(f"{option} {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"{option} {path}: folder {folder} is not writable")
+    return out
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    """Write text atomically (temp file, then rename), so no partial file is left behind."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def write_json(path: str | os.PathLike, data: Any) -> None:
+    """Write JSON atomically (see :func:`write_text`)."""
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 SHAPE_HELP = ("how to join pages given as block lists: 'both' (blank line and single newline, two pages each), "

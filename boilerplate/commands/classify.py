@@ -35,7 +35,7 @@ from ..corpus import (FORMATS, OUTPUT_FORMATS, ReadStats, Writer, continue_outpu
 from ..document import LABELS
 from ..errors import BoilerplateError, InputError
 from ..parallel import BATCH_PAGES, RunStats, Settings, classify_records, default_jobs
-from ._common import non_negative_int, positive_int
+from ._common import check_output, non_negative_int, positive_int
 
 ERRORS_SHOWN = 10
 """Bad records reported one per line on stderr; the rest are only counted."""
@@ -81,6 +81,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     keep = _parse_keep(args.keep)
     out_format = args.output_format or infer_output_format(args.output)
+    if args.output not in (None, "-"):
+        check_output(args.output)
     if args.resume and (args.output in (None, "-") or out_format != "jsonl"):
         raise InputError("--resume needs JSONL output to a file: pass -o OUT.jsonl")
     inputs = expand_inputs(args.inputs or ["-"])

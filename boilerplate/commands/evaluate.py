@@ -10,7 +10,7 @@ from ..api import load_model
 from ..document import LABELS
 from ..evaluate import BlockPredictions, cross_val_predict_pages, format_report, predict_pages, summary
 from ..pages import read_pages
-from ._common import SHAPE_HELP, non_negative_int, optional_fold_count, progress_printer, write_json
+from ._common import SHAPE_HELP, check_output, non_negative_int, optional_fold_count, progress_printer, write_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.json:
+        check_output(args.json, "--json")
     pages = read_pages(args.data, shape=args.shape)
     model = load_model(args.model)
     if args.group_folds:

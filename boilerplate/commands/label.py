@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from ..document import Document
 from ..errors import InputError
 from ..pages import LabelledPage, Span, format_hand_form
-from ._common import probability
+from ._common import check_output, probability, write_text
 
 CHECK_BELOW_DEFAULT = 0.6
 """A line whose block's top score is below this gets a ``# check:`` comment."""
@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output and not args.output.endswith(".txt"):
         raise InputError(f"--output {args.output}: must end in .txt (that is how 'train' recognises the form)")
+    if args.output:
+        check_output(args.output)
     model = load_model(args.model) if args.model else load_model()
     sections = []
     for page_id, text in _read_inputs(args.files):
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         sections.append(hand_form(doc, page_id, check_below=args.check_below))
     out = HEADER + "\n".join(sections)
     if args.output:
-        Path(args.output).write_text(out, encoding="utf-8")
+        write_text(args.output, out)
         print(f"wrote {len(sections)} page{'s' if len(sections) != 1 else ''} to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(out)

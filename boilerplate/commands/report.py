@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ._common import SHAPE_HELP, fold_count, non_negative_int, progress_printer
+from ._common import SHAPE_HELP, check_output, fold_count, non_negative_int, progress_printer
 
 FOLDS_DEFAULT = 5
 
@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.output.endswith((".html", ".htm")):
         raise InputError(f"--output {args.output}: must end in .html")
+    check_output(args.output)
     pages = read_pages(args.data, shape=args.shape)
     if args.model:
         preds = predict_pages(load_model(args.model), pages)

@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..evaluate import cross_val_predict_pages, predict_pages, summary
 from ..model import BlockClassifier, check_page_weights
 from ..pages import read_pages
-from ._common import SHAPE_HELP, optional_fold_count, positive_int, progress_printer, seed
+from ._common import SHAPE_HELP, check_output, optional_fold_count, positive_int, progress_printer, seed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,9 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = Path(args.output)
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: output directory does not exist")
+    out = check_output(args.output)
     t0 = time.perf_counter()
     if args.weights is not None and len(args.weights) != len(args.data):
         raise InputError(f"--weights has {len(args.weights)} values for {len(args.data)} DATA arguments: give one per DATA")
