@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import itertools
 import os
 from typing import Any, Hashable, Iterable, Iterator, Sequence
 
@@ -97,18 +98,54 @@ def classify_many(
     model = model if model is not None else _default_model()
     if not isinstance(model, BlockClassifier):
         raise InputError(f"model must be a BlockClassifier, got {type(model).__name__}")
-    ids_list = None if ids is None else iter(ids)
-    urls_list = None if urls is None else iter(urls)
-    pages = ((text, next(ids_list, None) if ids_list else None, next(urls_list, None) if urls_list else None)
-             for text in texts)
-    if groups is None:
-        keyed = ((page, None) for page in pages)
-    elif isinstance(groups, str):  # "site"
+    per_page = {"ids": ids, "urls": urls, "groups": None if isinstance(groups, str) else groups}
+    for name, values in per_page.items():
+        if hasattr(texts, "__len__") and hasattr(values, "__len__") and len(values) != len(texts):
+            raise InputError(f"{name} has {len(values)} values for {len(texts)} pages: give one per page")
+    with_ids = _paired(map(_checked_text, texts, itertools.count()), ids, "ids")
+    pages = ((text, id_, url) for (text, id_), url in _paired(with_ids, urls, "urls"))
+    if isinstance(groups, str):  # "site"
         keyed = ((page, site_key(page[2])) for page in pages)
     else:
-        keyed = zip(pages, groups)
+        keyed = _paired(pages, groups, "groups")
     for batch in _batches(keyed, batch_size):
         yield from _classify_batch(model, batch)
+
+
+def _checked_text(text: Any, index: int) -> str:
+    if not isinstance(text, str):
+        hint = ": decode it first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
+        raise InputError(f"page {index} is a {type(text).__name__}, not a str{hint}")
+    return text
+
+
+_MISSING = object()
+
+
+def _paired(items: Iterable[Any], values: Iterable[Any] | None, name: str) -> Iterator[tuple[Any, Any]]:
+    """Each item with its value (``None`` for all when ``values`` is None). Too few or too many
+    values is an :class:`InputError`, never a page dropped or a value shifted onto the wrong page.
+
+    >>> list(_paired("ab", [1, 2], "ids"))
+    [('a', 1), ('b', 2)]
+    >>> list(_paired("abc", [1, 2], "ids"))
+    Traceback (most recent call last):
+    ...
+    boilerplate.errors.InputError: ids has 2 values for more pages: give one per page
+    """
+    if values is None:
+        yield from ((item, None) for item in items)
+        return
+    remaining = iter(values)
+    count = 0
+    for item in items:
+        value = next(remaining, _MISSING)
+        if value is _MISSING:
+            raise InputError(f"{name} has {count} values for more pages: give one per page")
+        yield item, value
+        count += 1
+    if next(remaining, _MISSING) is not _MISSING:
+        raise InputError(f"{name} has more values than the {count} pages: give one per page")
 
 
 MAX_GROUP_PAGES = 1024
@@ -137,9 +174,7 @@ def _batches(keyed: Iterable[tuple[Any, Hashable | None]], batch_size: int) -> I
 def _classify_batch(model, batch: Sequence[tuple[tuple[str, Any, Any], Hashable | None]]) -> Iterator[Document]:
     texts = [text for (text, _, _), _ in batch]
     spans_per_page, mats = [], []
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise InputError(f"page {i} of the batch is a {type(text).__name__}, not a str")
+    for text in texts:
         spans_per_page.append(block_spans(text))
     keys = [key for _, key in batch]
     site = repetition(list(zip(texts, spans_per_page)), keys) if any(k is not None for k in keys) else None

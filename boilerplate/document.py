@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
+from .errors import InputError
+
 LABELS: tuple[str, ...] = ("body", "caption", "embed", "ad", "ticker")
 """The classes, in the canonical order used for score columns."""
 
@@ -86,8 +88,14 @@ class Document:
         ...     boilerplate.Block(5, 6, "c", "body")])
         >>> doc.body_text()
         'a\\n\\nc'
+
+        Raises :class:`~boilerplate.InputError` for a label that is not one of :data:`LABELS`
+        (a typo would otherwise keep nothing, silently).
         """
         wanted = {keep} if isinstance(keep, str) else set(keep)
+        unknown = sorted(map(str, wanted - set(LABELS)))
+        if unknown:
+            raise InputError(f"keep: unknown label {unknown[0]!r} (labels are {', '.join(LABELS)})")
         parts: list[str] = []
         gap_blank = False
         prev_kept: Block | None = None

@@ -105,3 +105,30 @@ def test_cross_validation_refuses_fewer_than_two_folds():
     pages = [LabelledPage.from_blocks(f"p{i}", [("A sentence of the article.", "body")]) for i in range(3)]
     with pytest.raises(InputError, match="folds=1: cross-validation needs at least 2 folds"):
         cross_val_predict_pages(boilerplate.BlockClassifier(max_iter=2), pages, folds=1)
+
+
+def test_a_bad_page_is_named_by_its_place_in_the_whole_input(tiny_model):
+    texts = ["A page."] * 70 + [b"bytes"]
+    with pytest.raises(InputError, match=r"page 70 is a bytes, not a str: decode it first"):
+        list(classify_many(texts, batch_size=8, model=tiny_model))
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+@pytest.mark.parametrize("name, values, message", [
+    ("groups", ["site-a"], "groups has 1 values for"),
+    ("ids", ["1", "2", "3"], "ids has"),
+    ("urls", ["https://a.example/1"], "urls has 1 values for"),
+])
+def test_one_value_per_page_or_a_clear_error(tiny_model, lazy, name, values, message):
+    """Too few or too many ids, urls or groups must not drop a page or shift values onto others."""
+    texts = ["First page.", "Second page."]
+    texts_in = iter(texts) if lazy else texts
+    values_in = iter(values) if lazy else values
+    with pytest.raises(InputError, match=message):
+        list(classify_many(texts_in, model=tiny_model, **{name: values_in}))
+
+
+def test_body_text_refuses_an_unknown_label(tiny_model):
+    doc = classify("A sentence of the article.", model=tiny_model)
+    with pytest.raises(InputError, match="unknown label 'bdy'"):
+        doc.body_text(keep=("bdy",))
