@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 
 from .document import LABELS, Document
-from .errors import BoilerplateError
+from .errors import BoilerplateError, InputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,6 +63,9 @@ def to_pandas(
         docs = [docs]
     frames = []
     for pos, doc in enumerate(docs):
+        if not isinstance(doc, Document):
+            raise InputError(f"to_pandas takes documents from classify or classify_many; item {pos} is a "
+                             f"{type(doc).__name__}")
         columns = _base_columns(doc, pos)
         if features:
             columns.update(_feature_columns(doc, _model_for(doc, model)))

@@ -509,6 +509,8 @@ def load_model_file(path: str | os.PathLike) -> BlockClassifier:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(f"{card_path}: unreadable model card ({exc})") from None
+    if not isinstance(card, dict):
+        raise ModelError(f"{card_path}: not a model card (a JSON object), got a JSON {type(card).__name__}")
     digest = _sha256(path)
     if card.get("sha256") != digest:
         raise ModelError(

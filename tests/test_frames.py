@@ -9,7 +9,7 @@ import pytest
 pd = pytest.importorskip("pandas")
 
 from boilerplate.document import LABELS, Block, Document  # noqa: E402
-from boilerplate.errors import BoilerplateError  # noqa: E402
+from boilerplate.errors import BoilerplateError, InputError  # noqa: E402
 from boilerplate.frames import SCORE_COLUMNS, to_pandas  # noqa: E402
 
 
@@ -85,6 +85,11 @@ def test_feature_matrix_of_the_wrong_shape_is_an_error():
 def test_empty_input_gives_an_empty_frame_with_the_columns():
     df = to_pandas([])
     assert len(df) == 0 and "score_ticker" in df.columns
+
+
+def test_items_that_are_not_documents_are_a_clear_error():
+    with pytest.raises(InputError, match="item 1 is a str"):
+        to_pandas([doc("a", [("x", "ad")]), "plain text"])
 
 
 def test_missing_pandas_names_the_extra(monkeypatch):

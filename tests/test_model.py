@@ -121,6 +121,15 @@ def test_refuses_a_file_that_is_not_a_model(tmp_path):
         load_model(path)
 
 
+@pytest.mark.parametrize("card_text", ["{not json", "[]", "null"])
+def test_refuses_a_card_that_is_not_a_json_object(tiny_model, tmp_path, card_text):
+    path = tmp_path / "m.joblib"
+    tiny_model.save(path)
+    card_path_for(path).write_text(card_text)
+    with pytest.raises(ModelError, match="model card"):
+        load_model(path)
+
+
 def test_gold_labels_take_the_majority_span():
     page = LabelledPage("p", "aaaa bb", [])
     from boilerplate.pages import Span
