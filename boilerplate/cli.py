@@ -21,6 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="boilerplate",
         description="Label the blocks of web-page text as body, caption, embed, ad or ticker.",
     )
+    from . import __version__
+    from .features import FEATURE_VERSION
+
+    parser.add_argument("--version", action="version",
+                        version=f"boilerplate {__version__} (feature version {FEATURE_VERSION})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in SUBCOMMANDS:

@@ -89,6 +89,16 @@ def test_help_for_every_command(capsys):
         assert "usage: boilerplate " + cmd in capsys.readouterr().out
 
 
+def test_version_names_the_library_and_feature_version(capsys):
+    import boilerplate
+    from boilerplate.features import FEATURE_VERSION
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"boilerplate {boilerplate.__version__} (feature version {FEATURE_VERSION})"
+
+
 def _disputed_files(tmp_path):
     """The same short lines labelled 'ad' in one file and 'body' in the other."""
     from boilerplate import write_pages
