@@ -11,7 +11,9 @@ import importlib
 import sys
 from typing import Sequence
 
+from . import __version__
 from .errors import BoilerplateError
+from .features import FEATURE_VERSION
 
 SUBCOMMANDS = ("classify", "train", "evaluate", "label", "report")
 
@@ -21,9 +23,6 @@ def build_parser() -> argparse.ArgumentParser:
         prog="boilerplate",
         description="Label the blocks of web-page text as body, caption, embed, ad or ticker.",
     )
-    from . import __version__
-    from .features import FEATURE_VERSION
-
     parser.add_argument("--version", action="version",
                         version=f"boilerplate {__version__} (feature version {FEATURE_VERSION})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-iter", type=positive_int, default=BlockClassifier().max_iter,
                    help="boosting iterations per stage (default %(default)s)")
     p.add_argument("--context-max-iter", type=positive_int, default=None, metavar="N",
-                   help="boosting iterations of the context stage (default: as --max-iter); fewer classify sooner")
+                   help="boosting iterations of the context stage (default: as --max-iter); fewer train sooner")
     p.add_argument("--no-context", action="store_true", help="train the block stage only")
     p.add_argument("--lexical", action="store_true",
                    help="add the lexical stage: a linear model over each block's words (see boilerplate.lexical)")
