@@ -373,7 +373,8 @@ def _jsonl_record(raw: bytes, where: str, text_field: str, id_field: str, url_fi
     url = None if url is None else str(url)
     text = obj.get(text_field)
     if not isinstance(text, str):
-        problem = f"no {text_field!r} field" if text is None else f"{text_field!r} is not a string"
+        problem = (f"no {text_field!r} field" if text_field not in obj else
+                   f"{text_field!r} is null" if text is None else f"{text_field!r} is not a string")
         return Record(id=rid, text=None, url=url, source=where, error=f"{where}: {problem}", nbytes=len(raw))
     return Record(id=rid, text=text, url=url, source=where, nbytes=len(raw))
 

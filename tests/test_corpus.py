@@ -142,13 +142,16 @@ def test_stdin_sniffs_jsonl(monkeypatch):
 
 def test_jsonl_bad_lines_become_error_records(tmp_path):
     path = tmp_path / "bad.jsonl"
-    path.write_bytes(b'{"id": "a", "text": "ok"}\nnot json\n\xff\xfe\n[1, 2]\n{"id": "e"}\n{"id": "f", "text": "ok"}\n')
+    path.write_bytes(b'{"id": "a", "text": "ok"}\nnot json\n\xff\xfe\n[1, 2]\n{"id": "e"}\n{"id": "f", "text": "ok"}\n'
+                     b'{"id": "g", "text": null}\n{"id": "h", "text": 5}\n')
     records = list(read_records([str(path)]))
-    assert [r.error is None for r in records] == [True, False, False, False, False, True]
+    assert [r.error is None for r in records] == [True, False, False, False, False, True, False, False]
     assert records[1].error == f"{path}:2: not valid JSON (Expecting value)"
     assert records[2].error.startswith(f"{path}:3: not valid UTF-8")
     assert records[3].error == f"{path}:4: expected a JSON object, got list"
     assert records[4].id == "e" and records[4].error == f"{path}:5: no 'text' field"
+    assert records[6].error == f"{path}:7: 'text' is null"
+    assert records[7].error == f"{path}:8: 'text' is not a string"
 
 
 def test_invalid_utf8_text_file_names_line(tmp_path):
