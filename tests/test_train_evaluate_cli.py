@@ -190,3 +190,12 @@ def test_a_failing_disk_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch):
     assert main(["label", SAMPLE, "-o", str(out)]) == 1
     err = capsys.readouterr().err.strip()
     assert err == f"boilerplate label: error: {out}: No space left on device"
+
+
+def test_a_bad_score_file_fails_before_training(tmp_path, capsys):
+    out = tmp_path / "m.joblib"
+    missing = tmp_path / "held-out.jsonl"
+    assert main(["train", PAGES, "-o", str(out), "--max-iter", "2", "--score", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"{missing}: no such file or directory" in err and "training on all pages" not in err
+    assert list(tmp_path.iterdir()) == []

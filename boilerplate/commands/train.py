@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     parts = [read_pages([d], shape=args.shape) for d in args.data]
     pages = [page for part in parts for page in part]
     weights = None if args.weights is None else [w for part, w in zip(parts, args.weights) for _ in part]
+    held_out = {data: read_pages([data], shape=args.shape) for data in args.score}  # a bad file fails before training
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     log(f"read {len(pages)} pages from {', '.join(args.data)}")
     model = BlockClassifier(max_iter=args.max_iter, context_max_iter=args.context_max_iter,
@@ -70,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
     log("training on all pages")
     model.fit(pages, sample_weight=weights)
     card["train_seconds"] = round(time.perf_counter() - t0, 1)
-    for data in args.score:
-        result = summary(predict_pages(model, read_pages([data], shape=args.shape)))
+    for data, score_pages in held_out.items():
+        result = summary(predict_pages(model, score_pages))
         card.setdefault("scored", {})[data] = _rounded(result)
         log(f"{data}: accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}")
     card_path = model.save(out, card=card)
