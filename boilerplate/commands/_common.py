@@ -61,48 +61,41 @@ SHAPE_HELP = ("how to join pages given as block lists: 'both' (blank line and si
 
 # -- argument types: a bad number is argparse's usage error, before any work starts -----------
 
-def _int(value: str) -> int:
+def _int_in(value: str, low: int, high: int | None, rule: str) -> int:
+    """``value`` as an int from ``low`` to ``high`` (no upper bound: None), else argparse's error with ``rule``."""
     try:
-        return int(value)
+        n = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < low or (high is not None and n > high):
+        raise argparse.ArgumentTypeError(f"{n}: {rule}")
+    return n
 
 
 def positive_int(value: str) -> int:
     """``--max-iter 0`` -> error: at least 1."""
-    n = _int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{n}: must be at least 1")
-    return n
+    return _int_in(value, 1, None, "must be at least 1")
 
 
 def non_negative_int(value: str) -> int:
     """``--errors -1`` -> error: 0 or more."""
-    n = _int(value)
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{n}: must be 0 or more")
-    return n
+    return _int_in(value, 0, None, "must be 0 or more")
 
 
 def fold_count(value: str) -> int:
     """Cross-validation folds: at least 2 (one fold would train on nothing)."""
-    n = _int(value)
-    if n < 2:
-        raise argparse.ArgumentTypeError(f"{n}: cross-validation needs at least 2 folds")
-    return n
+    return _int_in(value, 2, None, "cross-validation needs at least 2 folds")
 
 
 def optional_fold_count(value: str) -> int:
     """Like :func:`fold_count`, with 0 for "no cross-validation"."""
-    return 0 if _int(value) == 0 else fold_count(value)
+    n = _int_in(value, 0, None, "cross-validation needs at least 2 folds (0: none)")
+    return n if n != 1 else fold_count(value)
 
 
 def seed(value: str) -> int:
     """A random seed numpy accepts: 0 to 2**32 - 1."""
-    n = _int(value)
-    if not 0 <= n < 2**32:
-        raise argparse.ArgumentTypeError(f"{n}: must be between 0 and {2**32 - 1}")
-    return n
+    return _int_in(value, 0, 2**32 - 1, f"must be between 0 and {2**32 - 1}")
 
 
 def probability(value: str) -> float:
