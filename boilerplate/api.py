@@ -173,15 +173,14 @@ def _batches(keyed: Iterable[tuple[Any, Hashable | None]], batch_size: int) -> I
 
 def _classify_batch(model, batch: Sequence[tuple[tuple[str, Any, Any], Hashable | None]]) -> Iterator[Document]:
     texts = [text for (text, _, _), _ in batch]
-    spans_per_page, mats = [], []
+    spans_per_page = []
     for text in texts:
         spans_per_page.append(block_spans(text))
     keys = [key for _, key in batch]
     site = repetition(list(zip(texts, spans_per_page)), keys) if any(k is not None for k in keys) else None
-    for i, (text, spans) in enumerate(zip(texts, spans_per_page)):
-        mats.append(model.featurize(text, spans, None if site is None else site[i]))
     sizes = [len(s) for s in spans_per_page]
-    proba = model._proba_from_features(np.vstack(mats), sizes) if sum(sizes) else np.zeros((0, len(LABELS)))
+    proba = (model._proba_from_features(model.featurize_many(texts, spans_per_page, site), sizes)
+             if sum(sizes) else np.zeros((0, len(LABELS))))
     # Python objects for every block at once (one tolist, not a numpy index per block)
     labels = iter([LABELS[k] for k in np.argmax(proba, axis=1).tolist()] if len(proba) else [])
     scores = iter([dict(zip(LABELS, row)) for row in np.round(proba, 6).tolist()])

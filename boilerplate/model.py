@@ -34,7 +34,7 @@ import os
 import platform
 import warnings
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import joblib
 import numpy as np
@@ -46,7 +46,7 @@ from sklearn.model_selection import GroupKFold
 from . import _trees
 from .document import LABELS
 from .errors import DataError, InputError, ModelError
-from .features import FEATURE_VERSION, feature_names, featurize, featurize_with_tokens
+from .features import FEATURE_VERSION, feature_names, featurize_many, featurize_with_tokens
 from .lexical import LexicalStage, Vocabulary
 from .pages import LabelledPage
 from .segment import block_spans
@@ -54,6 +54,9 @@ from .sites import repetition, site_key
 
 MODEL_FORMAT = 1
 PREDICT_CHUNK = 1024
+FEATURIZE_CHARS = 1 << 20
+"""Characters of consecutive pages featurized together (their text is joined once): enough to
+spread numpy's cost per call over many short pages, little enough to keep the joined copy small."""
 _CONTEXT_OFFSETS = (-2, -1, 1, 2)
 _CONTEXT_WINDOWS = (3, 10)
 LEXICAL_FOLDS = 5
@@ -313,10 +316,25 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         ``site``: the blocks' repetition across the page's group (:mod:`boilerplate.sites`).
         Columns: :func:`boilerplate.features.feature_names`, then the lexical stage's
         probabilities when the model has one."""
+        return self.featurize_many([text], [blocks], None if site is None else [site])
+
+    def featurize_many(self, texts: Sequence[str], blocks_per_page: Sequence[Sequence[Any]],
+                       sites: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
+        """:meth:`featurize` for several pages at once, their rows stacked in page order: the same
+        rows as page by page, sooner (:func:`boilerplate.features.featurize_many`)."""
+        if len(blocks_per_page) != len(texts) or (sites is not None and len(sites) != len(texts)):
+            raise ValueError("featurize_many needs one list of blocks (and one site array, if any) per text")
+        parts = []
+        for chunk in _featurize_chunks(texts):
+            X, words = featurize_many([texts[i] for i in chunk], [_spans(blocks_per_page[i]) for i in chunk],
+                                      None if sites is None else [sites[i] for i in chunk])
+            parts.append(self._with_lexical(X, words))
+        return np.vstack(parts) if parts else np.zeros((0, len(self._expected_feature_names())), dtype=np.float32)
+
+    def _with_lexical(self, X: np.ndarray, words: list[list[str]]) -> np.ndarray:
         lexical = getattr(self, "lexical_stage_", None)
         if lexical is None:
-            return featurize(text, _spans(blocks), site)
-        X, words = featurize_with_tokens(text, _spans(blocks), site)
+            return X
         lexical_proba = lexical.predict_proba(lexical.vocabulary.matrix(words), len(LABELS))
         return np.hstack([X, lexical_proba]).astype(X.dtype)
 
@@ -359,14 +377,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         pages = list(_pages(X))
         all_spans = [block_spans(_text_of(p)) for p in pages]
         site = self._site_repetition(pages, all_spans)
-        mats, sizes = [], []
-        for page, spans, rep in zip(pages, all_spans, site):
-            Xp = self.featurize(_text_of(page), spans, rep)
-            mats.append(Xp)
-            sizes.append(len(Xp))
-        if not mats:
+        if not pages:
             return np.zeros((0, len(LABELS)))
-        return self._proba_from_features(np.vstack(mats), sizes)
+        X = self.featurize_many([_text_of(p) for p in pages], all_spans, site)
+        return self._proba_from_features(X, [len(s) for s in all_spans])
 
     def predict(self, X: Sequence[Any]) -> np.ndarray:
         """The label of every block of every page, in order."""
@@ -614,6 +628,24 @@ def _main_region(gain: np.ndarray, groups: np.ndarray) -> np.ndarray:
         out[lo:hi, 1] = np.log1p(dist)
         out[lo:hi, 2] = (end - start) / (hi - lo)
     return out
+
+
+def _featurize_chunks(texts: Sequence[str]) -> Iterator[list[int]]:
+    """Indices of consecutive texts holding about :data:`FEATURIZE_CHARS` characters (a longer text alone).
+
+    >>> list(_featurize_chunks(["a" * FEATURIZE_CHARS, "b", "c"]))
+    [[0], [1, 2]]
+    """
+    chunk: list[int] = []
+    size = 0
+    for i, text in enumerate(texts):
+        if chunk and size + len(text) > FEATURIZE_CHARS:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(i)
+        size += len(text)
+    if chunk:
+        yield chunk
 
 
 def _spans(blocks: Sequence[Any]) -> list[tuple[int, int]]:

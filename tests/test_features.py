@@ -249,3 +249,67 @@ def test_no_space_script_lines_are_long_enough_for_language_id_sooner():
     # 9 Chinese characters: a sentence; 4: a menu item. Latin text of 9 characters stays unknown.
     _, X = features_of("晚餐準備了砂鍋魚頭\n\n行程攻略\n\nDinner ok")
     assert col(X, "lang_known") == [1.0, 0.0, 0.0]
+
+
+# --- several pages at once -------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from boilerplate.features import featurize_many, featurize_with_tokens  # noqa: E402
+
+
+def _each_alone(texts):
+    parts = [featurize_with_tokens(t, block_spans(t)) for t in texts]
+    return (np.vstack([X for X, _ in parts]) if parts else np.zeros((0, len(feature_names()))),
+            [w for _, words in parts for w in words])
+
+
+def _together(texts):
+    return featurize_many(texts, [block_spans(t) for t in texts])
+
+
+# Pages whose end, read on into the next page, would change a value: "3." before a newline is a
+# numbered item, "(" + "3)" a count closing a block, "November" + "2019" a date, "2023年" + "5月"
+# a CJK date, a lone "•" a bullet; and pages without blocks between others.
+_BOUNDARY_PAGES = ["Der Text endet mit 3.", "3) Nächste Seite", "Archiv (", "3)", "Am 5. November",
+                   "2019 begann es.", "2023年", "5月の記事です。写真：共同", "", "\n\n", "•", "» Weiter",
+                   "@", "handle here", "...", ". Satz", "Zeile\r", "\nNeue Zeile", "x" * 30 + ":", "10:42 Uhr"]
+
+
+def test_pages_together_get_the_rows_they_get_alone():
+    X, words = _together(_BOUNDARY_PAGES)
+    X1, words1 = _each_alone(_BOUNDARY_PAGES)
+    assert X.shape == X1.shape and np.array_equal(X, X1)
+    assert words == words1
+
+
+def test_pages_together_match_alone_on_the_bundled_pages():
+    from boilerplate.pages import read_pages
+
+    texts = [p.text for p in read_pages(["data/hand"], shape="both")][:40]
+    X, _ = _together(texts)
+    assert np.array_equal(X, _each_alone(texts)[0])
+
+
+_piece = st.sampled_from(["3:15", "10:42", "2019", "5.", "November", "(", "3)", "@x", "#y", "•", "…", "...",
+                          "Foto:", "写真：", "2023年", "5月", "の", "Das", "ist", "ein", "Satz.", "Text",
+                          " ", " ", "\n", "\n\n", "\r\n", "\t", "©", "«", "»", "https://x.y", "Teilen"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_piece, max_size=25).map("".join), min_size=1, max_size=6))
+def test_no_page_depends_on_the_pages_featurized_with_it(texts):
+    X, words = _together(texts)
+    X1, words1 = _each_alone(texts)
+    assert np.array_equal(X, X1) and words == words1
+
+
+def test_site_arrays_go_to_their_own_pages():
+    a, b = "One block.\n\nTwo blocks here.", "Only one."
+    site_a, site_b = np.array([[1.0, 0.5], [0.0, 0.5]]), np.array([[1.0, 1.0]])
+    X, _ = featurize_many([a, b], [block_spans(a), block_spans(b)], [site_a, site_b])
+    column = feature_names().index("site_repeat_share")
+    assert X[:, column].tolist() == [1.0, 0.0, 1.0]
+    with pytest.raises(ValueError):
+        featurize_many([a, b], [block_spans(a), block_spans(b)], [site_b, site_a])

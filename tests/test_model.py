@@ -40,6 +40,19 @@ def test_predict_proba_rows_are_blocks_and_sum_to_one(tiny_model, fixture_pages)
     assert list(pred) == list(np.array(LABELS, dtype=object)[proba.argmax(axis=1)])
 
 
+def test_pages_featurized_in_chunks_get_the_rows_they_get_one_by_one(tiny_model, fixture_pages, monkeypatch):
+    import boilerplate.model as model_module
+
+    texts = [p.text for p in fixture_pages]
+    blocks = [segment(t) for t in texts]
+    one_by_one = np.vstack([tiny_model.featurize(t, b) for t, b in zip(texts, blocks)])
+    monkeypatch.setattr(model_module, "FEATURIZE_CHARS", max(map(len, texts)) + 1)  # several chunks
+    assert len(list(model_module._featurize_chunks(texts))) > 1
+    assert np.array_equal(tiny_model.featurize_many(texts, blocks), one_by_one)
+    with pytest.raises(ValueError):
+        tiny_model.featurize_many(texts, blocks[:-1])
+
+
 def test_fits_its_training_pages(tiny_model, fixture_pages):
     assert tiny_model.score(fixture_pages) > 0.9
 
