@@ -597,14 +597,20 @@ def _context_matrix(proba: np.ndarray, groups: np.ndarray) -> np.ndarray:
         cols.append(shifted)
     page_start = np.searchsorted(groups, groups, side="left")
     page_end = np.searchsorted(groups, groups, side="right")
-    csum = np.vstack([np.zeros((1, k)), np.cumsum(proba, axis=0)])
+    # running sums restarting at each page (a zero row before it), so that no page's values
+    # depend on the rounding of the pages before it in the batch
+    page = np.cumsum(np.concatenate(([0], groups[1:] != groups[:-1])))
+    csum = np.zeros((n + (int(page[-1]) + 1 if n else 0), k))
+    for lo, hi in zip(np.flatnonzero(page_start == idx), np.append(np.flatnonzero(page_start == idx)[1:], n)):
+        p = int(page[lo])
+        np.cumsum(proba[lo:hi], axis=0, out=csum[lo + p + 1:hi + p + 1])
     for w in _CONTEXT_WINDOWS:
         lo = np.maximum(idx - w, page_start)
         hi = np.minimum(idx + w + 1, page_end)
         count = np.maximum(hi - lo - 1, 1)[:, None]
-        cols.append((csum[hi] - csum[lo] - proba) / count)
+        cols.append((csum[hi + page] - csum[lo + page] - proba) / count)
     count = (page_end - page_start)[:, None]
-    cols.append((csum[page_end] - csum[page_start]) / count)
+    cols.append((csum[page_end + page] - csum[page_start + page]) / count)
     cols.append(_main_region(proba[:, LABELS.index("body")] - 0.5, groups))
     return np.hstack(cols)
 

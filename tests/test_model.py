@@ -53,6 +53,18 @@ def test_pages_featurized_in_chunks_get_the_rows_they_get_one_by_one(tiny_model,
         tiny_model.featurize_many(texts, blocks[:-1])
 
 
+def test_a_pages_context_does_not_depend_on_the_pages_before_it():
+    from boilerplate.model import _context_matrix
+
+    rng = np.random.default_rng(0)
+    proba = rng.dirichlet(np.ones(len(LABELS)) * 0.3, size=700)
+    groups = np.repeat([0, 1, 2], [333, 300, 67])
+    together = _context_matrix(proba, groups)
+    for g in range(3):
+        rows = groups == g
+        assert np.array_equal(together[rows], _context_matrix(proba[rows], np.zeros(rows.sum(), dtype=int)))
+
+
 def test_fits_its_training_pages(tiny_model, fixture_pages):
     assert tiny_model.score(fixture_pages) > 0.9
 
