@@ -536,8 +536,10 @@ def _language_features(cols, b: _Batch) -> list[list[str]]:
     evidence = lengths.astype(np.float64) * (1.0 + (_NOSPACE_EVIDENCE - 1.0) * cols["ratio_nospace_script"])
     langs, conf = _lang.identify(texts, evidence.tolist())
     sizes = lengths.tolist()
-    page_langs = [_lang.main_language(langs[rows], conf[rows], sizes[rows]) for _, _, _, rows in b.pages()]
-    row_page_lang = [lg for lg, size in zip(page_langs, b.page_size[b.page_size > 0].tolist()) for _ in range(size)]
+    page_langs = [""] * len(b.texts)  # each page's main language
+    for p, _, _, rows in b.pages():
+        page_langs[p] = _lang.main_language(langs[rows], conf[rows], sizes[rows])
+    row_page_lang = [page_langs[p] for p in b.page.tolist()]
     known = np.array([bool(lg) for lg in langs])
     cols["lang_known"] = known
     cols["lang_conf"] = conf
@@ -578,7 +580,7 @@ def _language_features(cols, b: _Batch) -> list[list[str]]:
         stop_count[rows] = np.log1p(k)
         same = np.array([langs[i] == page_lang for i in rows.tolist()])
         stop_own[rows] = np.where(same, stop_page[rows], stop_own[rows])
-    page_nospace = np.array([float(bool(_lang.stop_chars(lg))) for lg in _all_pages(b, page_langs, "")])
+    page_nospace = np.array([float(bool(_lang.stop_chars(lg))) for lg in page_langs])
     cols["stop_density_page_lang"], cols["stop_count_page_lang"] = stop_page, stop_count
     cols["stop_density_own_lang"] = stop_own
     agency = groups.index("agency")
@@ -588,17 +590,9 @@ def _language_features(cols, b: _Batch) -> list[list[str]]:
     cols["n_ad"] = np.log1p(hits[:, groups.index("ad")])
     cols["ad_token_fraction"] = ad_fraction
     cols["ad_at_start"] = head[:, groups.index("ad")] > 0
-    cols["_page_lang_known"] = b.per_page(np.array([float(bool(lg)) for lg in _all_pages(b, page_langs, "")]))
+    cols["_page_lang_known"] = b.per_page(np.array([float(bool(lg)) for lg in page_langs]))
     cols["_page_nospace"] = b.per_page(page_nospace)
     return tokens
-
-
-def _all_pages(b: _Batch, values: list, missing) -> list:
-    """``values`` (one per page with blocks) spread over every page, ``missing`` for pages without."""
-    out = [missing] * len(b.texts)
-    for (p, _, _, _), v in zip(b.pages(), values):
-        out[p] = v
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
