@@ -1,6 +1,6 @@
 """Score the model and the text-only peers on the same blocks, in one run.
 
-``python -m boilerplate.compare DATA... [--folds 5] [--shape both] [--group-by page|site]
+``python -m boilerplate.compare DATA... [--folds 5] [--shape both] [--group-by page|site|lang]
 [--train-extra DATA...] [--no-context] [--sites] [--json out.json]``
 
 Every page is segmented once (:func:`boilerplate.segment`); each block gets the gold label of the
@@ -36,7 +36,7 @@ from .document import LABELS, Block
 from .commands._common import check_output, fold_count, write_json
 from .lang import page_language
 from .errors import BoilerplateError, InputError, ModelError
-from .evaluate import cross_val_predict_pages, gold_labels, site_grouped_predictions
+from .evaluate import GROUPINGS, cross_val_predict_pages, gold_labels, site_grouped_predictions
 from .model import BlockClassifier
 from .pages import LabelledPage, read_pages
 from .peers import PEERS
@@ -335,8 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-model", action="store_true",
                         help="score the peers only (no cross-validation: seconds instead of minutes)")
     parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated peers (default %(default)s)")
-    parser.add_argument("--group-by", choices=["page", "site"], default=GROUP_BY_DEFAULT,
-                        help="cross-validation groups: a page with its two shapes, or a whole site (default %(default)s)")
+    parser.add_argument("--group-by", choices=GROUPINGS, default=GROUP_BY_DEFAULT,
+                        help="cross-validation groups: a page with its two shapes, a whole site, or a language (default %(default)s)")
     parser.add_argument("--json", metavar="PATH", help="also write the report as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser

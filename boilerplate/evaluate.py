@@ -56,21 +56,40 @@ class BlockPredictions:
         )
 
 
+GROUPINGS = ("page", "site", "lang")
+"""What a cross-validation fold keeps together (see :func:`page_groups`)."""
+
+
 def page_groups(pages: Sequence[LabelledPage], by: str = "page") -> np.ndarray:
-    """Group ids for cross-validation: one per page (``"page"``; a page and its ``#wet`` twin share one)
-    or one per site (``"site"``: the URL's host, else the id's prefix)."""
+    """Group ids for cross-validation: one per page (``"page"``; a page and its ``#wet`` twin share one),
+    one per site (``"site"``: the URL's host, else the id's prefix), or one per language (``"lang"``:
+    :func:`page_language`, so that every language is scored by a model that never saw it).
+
+    >>> pages = [LabelledPage("a", "x", [], lang="zh-cn"), LabelledPage("b", "x", [], lang="zh"),
+    ...          LabelledPage("c", "x", [], lang="de")]
+    >>> page_groups(pages, "lang").tolist(), page_groups(pages, "page").tolist()
+    ([1, 1, 0], [0, 1, 2])
+    """
+    if by not in GROUPINGS:
+        raise DataError(f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}")
     keys = []
     for p in pages:
         base = p.base_id
         if by == "site":
             host = urlparse(p.url).netloc if p.url else ""
             keys.append(host.removeprefix("www.") or base.rsplit("-", 1)[0])
-        elif by == "page":
-            keys.append(base)
+        elif by == "lang":
+            keys.append(page_language(p) or "(unknown)")
         else:
-            raise DataError(f"unknown grouping {by!r}: use 'page' or 'site'")
+            keys.append(base)
     _, ids = np.unique(np.array(keys, dtype=object), return_inverse=True)
     return ids
+
+
+def page_language(page: LabelledPage) -> str:
+    """A page's language as folds by language see it: the primary subtag of its ``lang``
+    (``"zh-cn"`` and ``"zh"`` are one language), ``""`` when unknown."""
+    return (page.lang or "").strip().lower().replace("_", "-").split("-")[0]
 
 
 def predict_pages(model: BlockClassifier, pages: Sequence[LabelledPage]) -> BlockPredictions:
@@ -91,7 +110,8 @@ def cross_val_predict_pages(
     """Out-of-fold predictions: each page is predicted by a clone of ``model`` trained on the other folds.
 
     Folds are grouped (``group_by="page"`` keeps a page's two shapes together; ``"site"`` keeps a site
-    together). ``extra_train`` pages are added to every training fold and never scored.
+    together; ``"lang"`` a language). ``extra_train`` pages are added to every training fold and
+    never scored; with ``"lang"``, a fold leaves out the extra pages in its held-out languages too.
     ``sample_weight``: one weight per page of ``pages`` (``extra_train`` pages weigh 1), passed to
     each fold's ``fit`` for its training pages.
     """
@@ -110,8 +130,12 @@ def cross_val_predict_pages(
     splits = list(GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=groups))
     models = []
     for k, (train, test) in enumerate(splits):
-        weights = None if sample_weight is None else [sample_weight[i] for i in train] + [1.0] * len(extra_train)
-        fold_model = clone(model).fit([pages[i] for i in train] + list(extra_train), sample_weight=weights)
+        extra = list(extra_train)
+        if group_by == "lang":  # a held-out language must be new to the model: none of its pages in training
+            held_out = {page_language(pages[i]) for i in test}
+            extra = [p for p in extra if page_language(p) not in held_out]
+        weights = None if sample_weight is None else [sample_weight[i] for i in train] + [1.0] * len(extra)
+        fold_model = clone(model).fit([pages[i] for i in train] + extra, sample_weight=weights)
         models.append(fold_model)
         for i in test:
             parts[i] = _predict_one(fold_model, pages[i], i, k)

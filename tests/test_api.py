@@ -107,6 +107,30 @@ def test_cross_validation_refuses_fewer_than_two_folds():
         cross_val_predict_pages(boilerplate.BlockClassifier(max_iter=2), pages, folds=1)
 
 
+def test_folds_by_language_never_train_on_the_held_out_language(monkeypatch):
+    from boilerplate.evaluate import cross_val_predict_pages
+    from boilerplate.pages import LabelledPage
+
+    trained_on = []
+    fit = boilerplate.BlockClassifier.fit
+
+    def recording_fit(self, pages, y=None, sample_weight=None):
+        trained_on.append({p.lang for p in pages})
+        return fit(self, pages, y, sample_weight)
+
+    monkeypatch.setattr(boilerplate.BlockClassifier, "fit", recording_fit)
+    blocks = [("Ein ganz normaler Satz des Artikels, lang genug.", "body"), ("Teilen", "ad")]
+    pages = [LabelledPage.from_blocks(f"{lang}{i}", blocks, lang=lang)
+             for lang in ("de", "fr", "zh-cn") for i in range(2)]
+    extra = [LabelledPage.from_blocks(f"x-{lang}", blocks, lang=lang) for lang in ("fr", "zh", "it")]
+    preds = cross_val_predict_pages(boilerplate.BlockClassifier(max_iter=2, context=False), pages, folds=3,
+                                    group_by="lang", extra_train=extra)
+    assert len(preds.gold) == 12
+    held_out = [{"de"}, {"fr"}, {"zh-cn", "zh"}]
+    assert sorted(map(sorted, trained_on)) == sorted(
+        sorted({"de", "fr", "zh-cn", "zh", "it"} - h) for h in held_out)  # extra pages of it left out too
+
+
 def test_a_bad_page_is_named_by_its_place_in_the_whole_input(tiny_model):
     texts = ["A page."] * 70 + [b"bytes"]
     with pytest.raises(InputError, match=r"page 70 is a bytes, not a str: decode it first"):

@@ -8,7 +8,7 @@ from sklearn.base import clone
 
 from ..api import load_model
 from ..document import LABELS
-from ..evaluate import BlockPredictions, cross_val_predict_pages, format_report, predict_pages, summary
+from ..evaluate import GROUPINGS, BlockPredictions, cross_val_predict_pages, format_report, predict_pages, summary
 from ..pages import read_pages
 from ._common import SHAPE_HELP, check_output, non_negative_int, optional_fold_count, progress_printer, write_json
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Score a model on labelled pages: per-class precision/recall/F1, confusion matrix, "
                     "calibration error (ECE), per-language and per-source tables. With --group-folds K, "
                     "cross-validate instead: train a fresh model with the same parameters on K-1 folds "
-                    "(pages grouped by page or site) and score the held-out fold.",
+                    "(pages grouped by page, site or language) and score the held-out fold.",
         epilog="example: boilerplate evaluate ../shared/real/pages.jsonl --group-folds 5 --errors 20",
     )
     p.add_argument("data", nargs="+", help="labelled pages: .jsonl, .jsonl.gz, hand-form .txt, or directories")
@@ -28,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--shape", default="both", choices=["both", "paragraph", "wet", "as-is"], help=SHAPE_HELP)
     p.add_argument("--group-folds", type=optional_fold_count, default=0, metavar="K",
                    help="cross-validate with K grouped folds instead of scoring the model as it is")
-    p.add_argument("--group-by", default="page", choices=["page", "site"], help="what a fold keeps together")
+    p.add_argument("--group-by", default="page", choices=GROUPINGS,
+                   help="what a fold keeps together: a page (both shapes), a site, or a language (each "
+                        "language scored by a model that never saw it; --train-extra pages in it are left out too)")
     p.add_argument("--train-extra", nargs="*", default=[], metavar="DATA",
                    help="with --group-folds: pages added to every training fold and never scored (e.g. data/)")
     p.add_argument("--errors", type=non_negative_int, default=0, metavar="N", help="show the N worst-misclassified blocks")
