@@ -599,10 +599,11 @@ def _context_matrix(proba: np.ndarray, groups: np.ndarray) -> np.ndarray:
     page_end = np.searchsorted(groups, groups, side="right")
     # running sums restarting at each page (a zero row before it), so that no page's values
     # depend on the rounding of the pages before it in the batch
-    page = np.cumsum(np.concatenate(([0], groups[1:] != groups[:-1])))
-    csum = np.zeros((n + (int(page[-1]) + 1 if n else 0), k))
-    for lo, hi in zip(np.flatnonzero(page_start == idx), np.append(np.flatnonzero(page_start == idx)[1:], n)):
-        p = int(page[lo])
+    firsts = np.flatnonzero(page_start == idx)
+    ends = np.append(firsts[1:], n)
+    page = np.repeat(np.arange(len(firsts)), ends - firsts)  # each row's page within the batch
+    csum = np.zeros((n + len(firsts), k))
+    for p, (lo, hi) in enumerate(zip(firsts.tolist(), ends.tolist())):
         np.cumsum(proba[lo:hi], axis=0, out=csum[lo + p + 1:hi + p + 1])
     for w in _CONTEXT_WINDOWS:
         lo = np.maximum(idx - w, page_start)
