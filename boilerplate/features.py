@@ -39,7 +39,7 @@ from .sites import COLUMNS as SITE_COLUMNS
 from .patterns import (CJK_DATE_MARKS, CLOSING_QUOTES, COUNT_AT_END, CREDIT_WORDS, DATE_SEPARATORS, LINE_START,
                        LINE_START_GROUPS, MONTH_BEFORE_YEAR, NOSPACE_PHRASES, PHRASES, QUOTE_CHARS, TERMINAL_PUNCT)
 
-FEATURE_VERSION = 5
+FEATURE_VERSION = 4
 
 # Character classes (bits of the lookup table).
 _ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER = (1 << k for k in range(11))
@@ -60,7 +60,7 @@ _BLOCK_COLUMNS = [
     "starts_upper", "starts_lower", "starts_digit", "starts_quote", "starts_dash", "starts_symbol",
     *(f"{g}_at_start" for g in LINE_START_GROUPS),
     "n_credit", "credit_at_end", "n_agency", "agency_at_end", "n_embed", "n_ad", "ad_token_fraction",
-    "ad_at_start", "n_url", "n_handle", "n_hashtag",
+    "ad_at_start", "n_nospace_credit", "n_nospace_ad", "n_nospace_embed", "n_url", "n_handle", "n_hashtag",
     "n_copyright", "copyright_at_end", "n_ellipsis", "n_separator_chars", "n_date", "n_time", "count_at_end",
     "lang_known", "lang_conf", "lang_differs", "lang_is_english",
     "stop_density_page_lang", "stop_density_own_lang", "stop_count_page_lang",
@@ -360,8 +360,8 @@ def _marker_features(cols, b: _Batch) -> None:
     count_ends = np.array([(offset + m.start(), offset + m.end()) for _, page_text, offset, _ in b.pages()
                            for m in COUNT_AT_END.finditer(page_text)], dtype=np.int64).reshape(-1, 2)
     cols["count_at_end"] = _positions_per_block(count_ends[:, 0], starts, ends, count_ends[:, 1]) > 0
-    cols["_nospace"] = _nospace_counts(b)  # merged into the credit, agency, embed and ad columns
     _credit_features(cols, b)
+    _nospace_features(cols, b)
 
 
 _SEPARATOR_CODES = [ord(c) for c in "|•·►▶»›"]
@@ -440,14 +440,11 @@ def _cjk_dates(cp, s, e, length, after, nxt, year_mark: int, month_mark: int) ->
 
 
 def _credit_features(cols, b: _Batch) -> None:
-    """Credit words before a colon ('Bild: keystone', '(Foto: AFP)', 'Фото: ТАСС'), and credits in
-    scripts without spaces ('写真：共同'): one column whatever the script, so that what the model
-    learns about credits in one language holds in the others."""
+    """Credit words before a colon: 'Bild: keystone', '(Foto: AFP)', 'Фото: ТАСС'."""
     text, cp, classes, starts, ends = b.text, b.cp, b.classes, b.starts, b.ends
     colon = np.flatnonzero(((cp == ord(":")) | (cp == 0xFF1A)) & np.concatenate(
         ([False], (classes[:-1] & _ALPHA) != 0)))
-    nospace = cols["_nospace"]
-    credit, at_end = nospace["credit"].copy(), nospace["credit_at_end"].copy()
+    credit, at_end = np.zeros(b.n), np.zeros(b.n)
     if len(colon):
         block = np.searchsorted(starts, colon, side="right") - 1
         for p, i in zip(colon.tolist(), block.tolist()):
@@ -462,22 +459,17 @@ def _credit_features(cols, b: _Batch) -> None:
     cols["credit_at_end"] = at_end
 
 
-def _nospace_counts(b: _Batch) -> dict[str, np.ndarray]:
-    """Per block, the phrases of :data:`boilerplate.patterns.NOSPACE_PHRASES` found in it, per
-    group; also whether a credit closes the block (``credit_at_end``) and an ad phrase opens it
-    (``ad_at_start``). They are added to the word-based columns of the same groups."""
-    counts = {g: np.zeros(b.n) for g in (*_NOSPACE_GROUPS, "credit_at_end", "ad_at_start")}
+def _nospace_features(cols, b: _Batch) -> None:
+    counts = {g: np.zeros(b.n) for g in _NOSPACE_GROUPS}
     for _, page_text, offset, _ in _pages_with_phrase_script(b):
         for m in _NOSPACE_PHRASE_RE.finditer(page_text):
             start = offset + m.start()
             i = int(np.searchsorted(b.starts, start, side="right")) - 1
             if i >= 0 and start < b.ends[i]:
                 counts[m.lastgroup][i] += 1
-                if m.lastgroup == "credit" and b.ends[i] - start <= _END_WINDOW:
-                    counts["credit_at_end"][i] = 1.0
-                if m.lastgroup == "ad" and start == b.starts[i]:
-                    counts["ad_at_start"][i] = 1.0
-    return counts
+    for g in ("credit", "ad", "embed"):
+        cols[f"n_nospace_{g}"] = np.log1p(counts[g])
+    cols["_nospace_agency"] = counts["agency"]
 
 
 def _pages_with_phrase_script(b: _Batch) -> list[tuple[int, str, int, slice]]:
@@ -592,13 +584,12 @@ def _language_features(cols, b: _Batch) -> list[list[str]]:
     cols["stop_density_page_lang"], cols["stop_count_page_lang"] = stop_page, stop_count
     cols["stop_density_own_lang"] = stop_own
     agency = groups.index("agency")
-    nospace = cols.pop("_nospace")
-    cols["n_agency"] = np.log1p(hits[:, agency] + nospace["agency"])
+    cols["n_agency"] = np.log1p(hits[:, agency] + cols.pop("_nospace_agency"))
     cols["agency_at_end"] = tail[:, agency] > 0
-    cols["n_embed"] = np.log1p(hits[:, groups.index("embed")] + nospace["embed"])
-    cols["n_ad"] = np.log1p(hits[:, ad] + nospace["ad"])
+    cols["n_embed"] = np.log1p(hits[:, groups.index("embed")])
+    cols["n_ad"] = np.log1p(hits[:, groups.index("ad")])
     cols["ad_token_fraction"] = ad_fraction
-    cols["ad_at_start"] = (head[:, ad] > 0) | (nospace["ad_at_start"] > 0)
+    cols["ad_at_start"] = head[:, groups.index("ad")] > 0
     cols["_page_lang_known"] = b.per_page(np.array([float(bool(lg)) for lg in page_langs]))
     cols["_page_nospace"] = b.per_page(page_nospace)
     return tokens

@@ -39,20 +39,8 @@ _MONTHS = _any_word(
     "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
     "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
     "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
-    "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
-    "mei|maj|stycznia|lutego|kwietnia|czerwca|lipca|sierpnia|września|października|listopada|grudnia|"
-    "ocak|şubat|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|"
-    "січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|"
-    "ιανουαρίου|φεβρουαρίου|μαρτίου|απριλίου|μαΐου|ιουνίου|ιουλίου|αυγούστου|σεπτεμβρίου|οκτωβρίου|"
-    "νοεμβρίου|δεκεμβρίου"
+    "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
 ) + r"[a-zäéû]*\.?"
-# "Today" and "yesterday" before a clock time; a word of another language followed by a comma is
-# caught by the generic "word, time" form below, so this list only has to cover the forms without one.
-_TODAY_YESTERDAY = (
-    "today|yesterday|heute|gestern|aujourd'hui|hier|hoy|ayer|oggi|ieri|hoje|ontem|vandaag|gisteren|"
-    "idag|i dag|igår|i går|dziś|dzisiaj|wczoraj|dnes|včera|bugün|dün|tänään|eilen|azi|astăzi|"
-    "сегодня|вчера|сьогодні|вчора|днес|σήμερα|χθες|اليوم|أمس|今天|昨天|今日|昨日|오늘|어제"
-)
 TICKER_PREFIXES = [
     _TIME,                                                      # 3:15, 14h32, 12:04 PM, 9.30 Uhr
     _DATE_NUM + r",?\s+" + _TIME,                               # 26.10.2023, 14:32
@@ -62,8 +50,7 @@ TICKER_PREFIXES = [
     _any_word("vor|il y a|hace|há|fa|temu") + r"\s\d+\s?\w+",     # vor 5 Min., il y a 12 min
     r"\d+\s?(?:min|mins|minutes?|hrs?|hours?|h|std|stunden|sek|sec|seconds?)\.?\s(?:ago|fa|atrás|geleden|temu)",
     r"\d+\s?(?:минут[уы]?|час(?:а|ов)?|секунд)\s(?:назад)",     # 5 минут назад
-    _any_word(_TODAY_YESTERDAY) + r",?\s" + _TIME,             # Вчера, 18:40 / Gisteren 18:40
-    r"[^\W\d_]{2,15},\s?" + _TIME,                              # any word, a comma, a time: Tegnap, 18:40
+    _any_word("сегодня|вчера|heute|gestern|today|yesterday|hier|aujourd'hui|hoy|ayer|oggi|ieri") + r",?\s" + _TIME,
     r"\d{1,2}時\d{1,2}分",                                      # 14時32分
     r"\d+\s?(?:分钟|小时|秒)前",                                  # 10 分钟前
     r"\d+\s?(?:分|時間)前",                                       # 5分前
@@ -169,9 +156,7 @@ NOSPACE_PHRASES = {
     "embed": ["转发", "点赞", "再生回数", "分享到"],
     "ad": ["广告", "広告", "광고", "相关阅读", "相关新闻", "推荐阅读", "関連記事", "おすすめ", "关注我们",
            "版权所有", "著作権", "無断転載", "免责声明", "评论", "コメント", "分享", "シェア", "登录", "ログイン",
-           "ホーム", "首页", "ข่าวที่เกี่ยวข้อง", "โฆษณา",
-           "延伸阅读", "猜你喜欢", "热门推荐", "相关文章", "更多新闻", "あわせて読みたい", "関連ニュース", "人気記事",
-           "관련기사", "많이 본 뉴스", "댓글", "공유하기", "로그인"],
+           "ホーム", "首页", "ข่าวที่เกี่ยวข้อง", "โฆษณา"],
 }
 
 PHRASES = {
