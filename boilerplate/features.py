@@ -773,9 +773,9 @@ def _context_features(cols, b: _Batch) -> None:
         for k, c in enumerate([*_NEIGHBOUR_SOURCES, "exists"]):
             cols[f"{tag}_{c}"] = shifted[:, k]
     window_sources = np.column_stack([cols[c] for c in _WINDOW_SOURCES]).astype(np.float64)
-    csum = _page_cumsum(window_sources, b)
+    csum = page_cumsum(window_sources, b.bounds)
     for w in _WINDOWS:
-        means = _window_mean(window_sources, csum, w, b)
+        means = window_mean(window_sources, csum, w, b.page, b.first, b.last)
         for k, c in enumerate(_WINDOW_SOURCES):
             cols[f"win{w}_{c}"] = means[:, k]
 
@@ -813,21 +813,27 @@ def _shift(values: np.ndarray, off: int, b: _Batch) -> np.ndarray:
     return out
 
 
-def _page_cumsum(values: np.ndarray, b: _Batch) -> np.ndarray:
+def page_cumsum(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Running sums of ``values`` (rows) restarting at every page, with a zero row before each
-    page: page p's sums are rows ``bounds[p] + p`` to ``bounds[p + 1] + p`` (one per block, plus one)."""
-    csum = np.zeros((len(values) + len(b.texts),) + values.shape[1:])
-    for p, _, _, rows in b.pages():
-        np.cumsum(values[rows], axis=0, out=csum[rows.start + p + 1:rows.stop + p + 1])
+    page: page p (rows ``bounds[p]:bounds[p + 1]``) has its sums in rows ``bounds[p] + p`` to
+    ``bounds[p + 1] + p``. Summed page by page, so no page's sums depend on the rows before it.
+
+    >>> page_cumsum(np.array([1.0, 2.0, 3.0]), np.array([0, 2, 3])).tolist()
+    [0.0, 1.0, 3.0, 0.0, 3.0]
+    """
+    csum = np.zeros((len(values) + len(bounds) - 1,) + values.shape[1:])
+    for p, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+        np.cumsum(values[lo:hi], axis=0, out=csum[lo + p + 1:hi + p + 1])
     return csum
 
 
-def _window_mean(values: np.ndarray, csum: np.ndarray, w: int, b: _Batch) -> np.ndarray:
-    """Mean over rows i-w..i+w (truncated at the page edges), row i itself excluded; per column.
-    ``csum``: :func:`_page_cumsum` of ``values``."""
+def window_mean(values: np.ndarray, csum: np.ndarray, w: int, page: np.ndarray, first: np.ndarray,
+                last: np.ndarray) -> np.ndarray:
+    """Mean over rows i-w..i+w (truncated at the edges of row i's page, rows ``first[i]:last[i]``),
+    row i itself excluded; per column. ``csum``: :func:`page_cumsum` of ``values``, ``page``: each
+    row's page number."""
     n = len(values)
     idx = np.arange(n)
-    lo, hi = np.maximum(idx - w, b.first), np.minimum(idx + w + 1, b.last)
+    lo, hi = np.maximum(idx - w, first), np.minimum(idx + w + 1, last)
     count = np.maximum(hi - lo - 1, 1).reshape((n,) + (1,) * (values.ndim - 1))
-    pad = b.page  # one zero row before each page
-    return (csum[hi + pad] - csum[lo + pad] - values) / count
+    return (csum[hi + page] - csum[lo + page] - values) / count

@@ -46,7 +46,7 @@ from sklearn.model_selection import GroupKFold
 from . import _trees
 from .document import LABELS
 from .errors import DataError, InputError, ModelError
-from .features import FEATURE_VERSION, feature_names, featurize_many, featurize_with_tokens
+from .features import FEATURE_VERSION, feature_names, featurize_many, featurize_with_tokens, page_cumsum, window_mean
 from .lexical import LexicalStage, Vocabulary
 from .pages import LabelledPage
 from .segment import block_spans
@@ -597,19 +597,13 @@ def _context_matrix(proba: np.ndarray, groups: np.ndarray) -> np.ndarray:
         cols.append(shifted)
     page_start = np.searchsorted(groups, groups, side="left")
     page_end = np.searchsorted(groups, groups, side="right")
-    # running sums restarting at each page (a zero row before it), so that no page's values
-    # depend on the rounding of the pages before it in the batch
-    firsts = np.flatnonzero(page_start == idx)
-    ends = np.append(firsts[1:], n)
-    page = np.repeat(np.arange(len(firsts)), ends - firsts)  # each row's page within the batch
-    csum = np.zeros((n + len(firsts), k))
-    for p, (lo, hi) in enumerate(zip(firsts.tolist(), ends.tolist())):
-        np.cumsum(proba[lo:hi], axis=0, out=csum[lo + p + 1:hi + p + 1])
+    # running sums restarting at each page, so that no page's values depend on the rounding of
+    # the pages before it in the batch
+    bounds = np.append(np.flatnonzero(page_start == idx), n)
+    page = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))  # each row's page within the batch
+    csum = page_cumsum(proba, bounds)
     for w in _CONTEXT_WINDOWS:
-        lo = np.maximum(idx - w, page_start)
-        hi = np.minimum(idx + w + 1, page_end)
-        count = np.maximum(hi - lo - 1, 1)[:, None]
-        cols.append((csum[hi + page] - csum[lo + page] - proba) / count)
+        cols.append(window_mean(proba, csum, w, page, page_start, page_end))
     count = (page_end - page_start)[:, None]
     cols.append((csum[page_end + page] - csum[page_start + page]) / count)
     cols.append(_main_region(proba[:, LABELS.index("body")] - 0.5, groups))
