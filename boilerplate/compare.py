@@ -37,6 +37,7 @@ from .commands._common import check_output, fold_count, write_json
 from .lang import page_language
 from .errors import BoilerplateError, InputError, ModelError
 from .evaluate import GROUPINGS, cross_val_predict_pages, gold_labels, site_grouped_predictions
+from .evaluate import page_language as labelled_language
 from .model import BlockClassifier
 from .pages import LabelledPage, read_pages
 from .peers import PEERS
@@ -58,6 +59,7 @@ class SystemScore:
     body: dict[str, float]
     per_class: dict[str, dict[str, float]] | None = None
     by_group: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_language: dict[str, dict[str, float]] = field(default_factory=dict)
     seconds: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,6 +69,8 @@ class SystemScore:
             out["macro_f1"] = _round(np.mean([c["f1"] for c in self.per_class.values() if c["support"]]))
         if self.by_group:
             out["body_by_group"] = self.by_group
+        if self.by_language:
+            out["body_by_language"] = self.by_language
         if self.seconds is not None:
             out["seconds"] = round(self.seconds, 2)
         return out
@@ -94,7 +98,7 @@ def _round(x: float) -> float:
 
 
 def _by_group(gold: np.ndarray, pred: np.ndarray, groups: np.ndarray) -> dict[str, dict[str, float]]:
-    """Body scores within each group (here: each page shape)."""
+    """Body scores within each group (each page shape, each language)."""
     return {str(g): binary_scores(gold[groups == g], pred[groups == g]) for g in np.unique(groups)}
 
 
@@ -156,11 +160,12 @@ def score_peers(
 
 def score_system(
     name: str, gold: np.ndarray, pred: np.ndarray, shapes: np.ndarray | None = None,
-    seconds: float | None = None,
+    seconds: float | None = None, languages: np.ndarray | None = None,
 ) -> SystemScore:
     """Scores of one system: ``pred`` is a label per block (the model) or a body verdict (a peer).
 
-    Labels get per-class scores too; booleans only body scores.
+    Labels get per-class scores too; booleans only body scores. ``shapes`` and ``languages`` (one
+    per block) add body scores within each page shape and each page language.
     """
     per_class = None
     if pred.dtype == bool:
@@ -170,7 +175,8 @@ def score_system(
         pred_body = pred == "body"
     gold_body = gold == "body"
     return SystemScore(name, binary_scores(gold_body, pred_body), per_class=per_class, seconds=seconds,
-                       by_group=_by_group(gold_body, pred_body, shapes) if shapes is not None else {})
+                       by_group=_by_group(gold_body, pred_body, shapes) if shapes is not None else {},
+                       by_language=_by_group(gold_body, pred_body, languages) if languages is not None else {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,10 +207,11 @@ def compare(
     train_only = read_pages(list(extra_train), shape=shape) if extra_train else []  # type: ignore[arg-type]
     blocks = [segment(p.text) for p in pages]
     offsets = np.cumsum([0] + [len(bs) for bs in blocks])
+    page_langs = _page_languages(pages, blocks)
     chosen = {k: PEERS[k] for k in (peers if peers is not None else PEERS)}
 
     rows: list[SystemScore] = []
-    index = gold = shapes = None
+    index = gold = shapes = languages = None
     base = _estimator(model_path) if with_model else None
     variants = _model_variants(base, no_context) if with_model else []
     for name, params in variants:
@@ -215,21 +222,22 @@ def compare(
         if index is None:  # the blocks every system is scored on
             index = offsets[preds.page_index] + preds.block_index
             gold = preds.gold
-            shapes = np.array([page_shape(pages[i]) for i in preds.page_index])
-        rows.append(score_system(name, gold, preds.pred, shapes, time.perf_counter() - t0))
+            shapes, languages = _page_keys(pages, page_langs, preds.page_index)
+        rows.append(score_system(name, gold, preds.pred, shapes, time.perf_counter() - t0, languages))
         if sites and name == "model":  # the same fold models, held-out pages grouped by site
             t0 = time.perf_counter()
             grouped = site_grouped_predictions(preds, pages)
             rows.append(score_system("model, pages grouped by site", gold, grouped.pred, shapes,
-                                     time.perf_counter() - t0))
+                                     time.perf_counter() - t0, languages))
     if index is None:  # no model: the labelled blocks of every page
         gold_all = np.concatenate([page_gold(p, bs) for p, bs in zip(pages, blocks)]) if pages else np.zeros(0)
         index = np.flatnonzero(gold_all != "")
         gold = gold_all[index]
-        shapes = np.array([page_shape(p) for p, bs in zip(pages, blocks) for _ in bs], dtype=object)[index]
+        block_page = np.repeat(np.arange(len(pages)), [len(bs) for bs in blocks])
+        shapes, languages = _page_keys(pages, page_langs, block_page[index])
     if progress:
         progress(f"peers: {', '.join(chosen)}")
-    peer_rows = [score_system(name, gold, pred[index], shapes, seconds)
+    peer_rows = [score_system(name, gold, pred[index], shapes, seconds, languages)
                  for name, (pred, seconds) in peer_predictions(pages, blocks, chosen).items()]
     rows.extend(peer_rows)
 
@@ -245,12 +253,34 @@ def compare(
         "blocks": int(len(gold)),
         "unlabelled_blocks": int(offsets[-1] - len(gold)),
         "gold_counts": {lab: int(np.count_nonzero(gold == lab)) for lab in LABELS},
+        "languages": _language_counts(pages, page_langs, languages, gold),
         "systems": [r.to_dict() for r in rows],
         "best_peer": best_peer.name if best_peer else None,
         "margin_over_best_peer": (_round(rows[0].body["f1"] - best_peer.body["f1"])
                                   if best_peer and variants else None),
         "seconds": round(time.perf_counter() - t_start, 1),
     }
+
+
+def _page_languages(pages: Sequence[LabelledPage], blocks: Sequence[Sequence[Block]]) -> list[str]:
+    """Each page's language for the breakdown: its label's primary subtag (``zh-cn`` is ``zh``),
+    else the language detected from its blocks, else ``"?"``."""
+    return [labelled_language(p) or page_language([b.text for b in bs]) or "?" for p, bs in zip(pages, blocks)]
+
+
+def _page_keys(pages: Sequence[LabelledPage], languages: Sequence[str],
+               page_of_block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each block's page shape and page language, from its page's index."""
+    shape = np.array([page_shape(p) for p in pages] or [""], dtype=object)
+    return shape[page_of_block], np.array(list(languages) or [""], dtype=object)[page_of_block]
+
+
+def _language_counts(pages: Sequence[LabelledPage], page_languages: Sequence[str],
+                     block_languages: np.ndarray, gold: np.ndarray) -> dict[str, dict[str, int]]:
+    """Per language: pages (a page's two shapes count once) and labelled body blocks."""
+    return {lang: {"pages": len({p.base_id for p, lg in zip(pages, page_languages) if lg == lang}),
+                   "body_blocks": int(np.count_nonzero((block_languages == lang) & (gold == "body")))}
+            for lang in sorted(set(block_languages.tolist()))}
 
 
 def _model_variants(model: Any, no_context: bool) -> list[tuple[str, dict[str, Any]]]:
@@ -308,10 +338,28 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append("")
         lines.append(f"{s['name']}: F1 per class (support)   macro-F1 {s['macro_f1']:.3f}")
         lines.append("  ".join(f"{lab} {c['f1']:.3f} ({c['support']})" for lab, c in s["per_class"].items()))
+    lines.extend(_language_table(report))
     if report.get("margin_over_best_peer") is not None:
         lines.append("")
         lines.append(f"model minus best peer ({report['best_peer']}): body F1 {report['margin_over_best_peer']:+.3f}")
     return "\n".join(lines)
+
+
+def _language_table(report: dict[str, Any]) -> list[str]:
+    """Body F1 of every system in each language of the pages (none for a single language)."""
+    languages = report.get("languages", {})
+    systems = [s for s in report["systems"] if s.get("body_by_language")]
+    if len(languages) < 2 or not systems:
+        return []
+    widths = [max(len(s["name"]), 5) for s in systems]
+    lines = ["", "body F1 by page language",
+             "lang   pages  body  " + "  ".join(f"{s['name']:<{w}}" for s, w in zip(systems, widths))]
+    for lang, n in languages.items():
+        f1s = [s["body_by_language"].get(lang) for s in systems]
+        cells = [f"{f['f1']:.3f}" if f and f["support"] else "-" for f in f1s]
+        lines.append(f"{lang:<6} {n['pages']:>5}  {n['body_blocks']:>4}  "
+                     + "  ".join(f"{c:<{w}}" for c, w in zip(cells, widths)))
+    return lines
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -158,3 +158,26 @@ def test_compare_rejects_bad_arguments(corpus_file: Path, capsys: pytest.Capture
     assert exit_.value.code == 2 and "cross-validation needs at least 2 folds" in capsys.readouterr().err
     assert compare.main([str(corpus_file), "--json", str(corpus_file.parent / "missing" / "r.json")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def _write_pages(path: Path, ids_and_langs: list[tuple[int, str]]) -> Path:
+    records = [{"id": f"page-{lang}-{i}", "lang": lang, "blocks": [{"text": t, "label": lab} for t, lab in _blocks(i)]}
+               for i, lang in ids_and_langs]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_compare_breaks_body_scores_down_by_page_language(tmp_path: Path) -> None:
+    # pages 0-3 labelled English, 4-6 German (the same blocks: only the grouping differs)
+    both = _write_pages(tmp_path / "both.jsonl", [(i, "en") for i in range(4)] + [(i, "de-CH") for i in range(4, 7)])
+    english = _write_pages(tmp_path / "en.jsonl", [(i, "en") for i in range(4)])
+    report = compare.compare([both], with_model=False)
+    assert report["languages"] == {"de": {"pages": 3, "body_blocks": 3 * 2 * 3},
+                                   "en": {"pages": 4, "body_blocks": 4 * 2 * 3}}
+    alone = compare.compare([english], with_model=False)
+    for row, row_alone in zip(report["systems"], alone["systems"]):
+        assert row["body_by_language"]["en"] == row_alone["body"]  # a language's row: its pages scored alone
+        assert sum(s["support"] for s in row["body_by_language"].values()) == row["body"]["support"]
+    table = compare.format_table(report)
+    assert "body F1 by page language" in table and "\nde " in table
+    assert "by page language" not in compare.format_table(alone)  # one language: no breakdown
