@@ -8,8 +8,9 @@ span covering most of its characters. The model is scored by cross-validation gr
 (both shapes of a page fall in the same fold, so no page is ever scored by a model that saw it)
 or by site: a fresh, unfitted copy of the default model's estimator is trained on the other folds
 and predicts the held-out one (:func:`boilerplate.evaluate.cross_val_predict_pages`). The peers (:mod:`boilerplate.peers`) need no training and see each
-page's blocks and language. The table gives body precision/recall/F1 for every system and
-per-class F1 for the model.
+page's blocks and language. The table gives body precision/recall/F1 for every system,
+per-class F1 for the model, and every system's body F1 in each page language (the page's
+``lang``, else the language detected from its blocks) when the pages have more than one.
 
 >>> from boilerplate.pages import LabelledPage
 >>> page = LabelledPage.from_blocks("p", [("Menu", "ad"), ("It rained all day in the city, and the "
