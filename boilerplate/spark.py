@@ -136,10 +136,12 @@ def _executor_model(key: str, shipped: Any) -> Any:
     """The model for ``key``, unpickled (or loaded from the installation) once per worker process."""
     model = _MODELS.get(key)
     if model is None:
+        from ._trees import warm_up
         from .api import load_model
 
         model = load_model() if shipped is None else pickle.loads(shipped.value)
         _MODELS[key] = model
+        warm_up()  # load the compiled tree walk now: a small first partition would not
     return model
 
 

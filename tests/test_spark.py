@@ -73,3 +73,14 @@ def test_classify_dataframe_checks_columns_before_running(spark):
         classify_dataframe(df)
     with pytest.raises(InputError, match="already has a column 'content'"):
         classify_dataframe(df, text_col="content", body_col="content")
+
+
+def test_an_executor_loads_the_compiled_walk_with_its_model(monkeypatch):
+    # the walk would otherwise load inside the first partition large enough to need it, on the clock
+    from boilerplate import _trees, spark as boilerplate_spark
+
+    monkeypatch.setattr(boilerplate_spark, "_MODELS", {})
+    _trees._kernel.cache_clear()
+    model = boilerplate_spark._executor_model("default", None)
+    assert _trees._kernel.cache_info().currsize == 1
+    assert boilerplate_spark._executor_model("default", None) is model  # once per worker process
