@@ -167,7 +167,7 @@ def _write_pages(path: Path, ids_and_langs: list[tuple[int, str]]) -> Path:
     return path
 
 
-def test_compare_breaks_body_scores_down_by_page_language(tmp_path: Path) -> None:
+def test_compare_breaks_body_scores_down_by_page_language(tmp_path: Path, model_file: Path) -> None:
     # pages 0-3 labelled English, 4-6 German (the same blocks: only the grouping differs)
     both = _write_pages(tmp_path / "both.jsonl", [(i, "en") for i in range(4)] + [(i, "de-CH") for i in range(4, 7)])
     english = _write_pages(tmp_path / "en.jsonl", [(i, "en") for i in range(4)])
@@ -181,3 +181,8 @@ def test_compare_breaks_body_scores_down_by_page_language(tmp_path: Path) -> Non
     table = compare.format_table(report)
     assert "body F1 by page language" in table and "\nde " in table
     assert "by page language" not in compare.format_table(alone)  # one language: no breakdown
+    with_model = compare.compare([both], folds=2, model_path=str(model_file), peers=["baseline"])
+    model_row = with_model["systems"][0]
+    assert set(model_row["body_by_language"]) == {"de", "en"}
+    assert sum(s["support"] for s in model_row["body_by_language"].values()) == model_row["body"]["support"]
+    assert with_model["systems"][1]["body_by_language"] == report["systems"][-1]["body_by_language"]  # same blocks
