@@ -272,8 +272,8 @@ def _page_languages(pages: Sequence[LabelledPage], blocks: Sequence[Sequence[Blo
 def _page_keys(pages: Sequence[LabelledPage], languages: Sequence[str],
                page_of_block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each block's page shape and page language, from its page's index."""
-    shape = np.array([page_shape(p) for p in pages] or [""], dtype=object)
-    return shape[page_of_block], np.array(list(languages) or [""], dtype=object)[page_of_block]
+    shape = np.array([page_shape(p) for p in pages], dtype=object)
+    return shape[page_of_block], np.array(list(languages), dtype=object)[page_of_block]
 
 
 def _language_counts(pages: Sequence[LabelledPage], page_languages: Sequence[str],
