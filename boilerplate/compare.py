@@ -1,7 +1,7 @@
 """Score the model and the text-only peers on the same blocks, in one run.
 
 ``python -m boilerplate.compare DATA... [--folds 5] [--shape both] [--group-by page|site|lang]
-[--train-extra DATA...] [--no-context] [--sites] [--json out.json]``
+[--train-extra DATA...] [--no-context] [--seeds 1,2] [--sites] [--json out.json]``
 
 Every page is segmented once (:func:`boilerplate.segment`); each block gets the gold label of the
 span covering most of its characters. The model is scored by cross-validation grouped by page
@@ -192,6 +192,7 @@ def compare(
     extra_train: Sequence[str | os.PathLike] = (),
     model_path: str | None = None,
     no_context: bool = False,
+    seeds: Sequence[int] = (),
     sites: bool = False,
     peers: Sequence[str] | None = None,
     with_model: bool = True,
@@ -214,7 +215,7 @@ def compare(
     rows: list[SystemScore] = []
     index = gold = shapes = languages = None
     base = _estimator(model_path) if with_model else None
-    variants = _model_variants(base, no_context) if with_model else []
+    variants = _model_variants(base, no_context, seeds) if with_model else []
     for name, params in variants:
         t0 = time.perf_counter()
         tell = (lambda k, n, name=name: progress(f"{name}: fold {k}/{n} done")) if progress else None
@@ -259,6 +260,7 @@ def compare(
         "best_peer": best_peer.name if best_peer else None,
         "margin_over_best_peer": (_round(rows[0].body["f1"] - best_peer.body["f1"])
                                   if best_peer and variants else None),
+        "seeds": _seed_summary(rows) if seeds else None,
         "seconds": round(time.perf_counter() - t_start, 1),
     }
 
@@ -284,13 +286,28 @@ def _language_counts(pages: Sequence[LabelledPage], page_languages: Sequence[str
             for lang in sorted(set(block_languages.tolist()))}
 
 
-def _model_variants(model: Any, no_context: bool) -> list[tuple[str, dict[str, Any]]]:
+def _model_variants(model: Any, no_context: bool, seeds: Sequence[int] = ()) -> list[tuple[str, dict[str, Any]]]:
+    """The model rows to cross-validate: the model itself, then one per extra training seed, then
+    the ablation without the context stage."""
     variants: list[tuple[str, dict[str, Any]]] = [("model", {})]
+    if seeds:
+        if "random_state" not in model.get_params():
+            raise InputError("--seeds: this model's estimator has no 'random_state' parameter")
+        own = model.get_params()["random_state"]
+        variants += [(f"model, random_state={seed}", {"random_state": seed}) for seed in dict.fromkeys(seeds)
+                     if seed != own]
     if no_context:
         if "context" not in model.get_params():
             raise InputError("--no-context: this model's estimator has no 'context' parameter")
         variants.append(("model, no context", {"context": False}))
     return variants
+
+
+def _seed_summary(rows: Sequence[SystemScore]) -> dict[str, Any]:
+    """Body F1 of the model under each training seed: the values, their mean and their spread,
+    which says how large a difference between two models must be to mean anything."""
+    f1 = [r.body["f1"] for r in rows if r.name == "model" or r.name.startswith("model, random_state=")]
+    return {"body_f1": f1, "mean": _round(np.mean(f1)), "spread": _round(max(f1) - min(f1))}
 
 
 def _estimator(model_path: str | None) -> Any:
@@ -339,6 +356,11 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append("")
         lines.append(f"{s['name']}: F1 per class (support)   macro-F1 {s['macro_f1']:.3f}")
         lines.append("  ".join(f"{lab} {c['f1']:.3f} ({c['support']})" for lab, c in s["per_class"].items()))
+    if report.get("seeds"):
+        seeds = report["seeds"]
+        lines.append("")
+        lines.append(f"model over {len(seeds['body_f1'])} training seeds: body F1 mean {seeds['mean']:.3f}, "
+                     f"spread {seeds['spread']:.3f} ({', '.join(f'{f:.3f}' for f in seeds['body_f1'])})")
     lines.extend(_language_table(report))
     if report.get("margin_over_best_peer") is not None:
         lines.append("")
@@ -378,6 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", default=None, help="model whose parameters are cross-validated (default: bundled)")
     parser.add_argument("--no-context", action="store_true",
                         help="also score the model with context=False (the context stage's gain)")
+    parser.add_argument("--seeds", type=_seed_list, default=[], metavar="N,N,...",
+                        help="also cross-validate the model with these training seeds (random_state) and print "
+                             "the mean and spread of body F1: how much the figure moves with nothing changed "
+                             "but the seed (each seed costs a full cross-validation)")
     parser.add_argument("--sites", action="store_true",
                         help="also score the model with each fold's held-out pages classified together, grouped "
                              "by site (repetition across a site's pages); use with --group-by site")
@@ -391,6 +417,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _seed_list(value: str) -> list[int]:
+    """``--seeds`` as a list of non-negative integers.
+
+    >>> _seed_list("1, 2,3")
+    [1, 2, 3]
+    """
+    try:
+        seeds = [int(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of integers") from None
+    if not seeds or min(seeds) < 0:
+        raise argparse.ArgumentTypeError(f"{value!r}: give one or more seeds, each 0 or more")
+    return seeds
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     peers = [p for p in args.peers.split(",") if p]
@@ -402,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_output(args.json, "--json")
         report = compare(
             args.data, folds=args.folds, shape=args.shape, extra_train=args.train_extra, model_path=args.model,
-            no_context=args.no_context, sites=args.sites, peers=peers, group_by=args.group_by, with_model=not args.no_model,
+            no_context=args.no_context, seeds=args.seeds, sites=args.sites, peers=peers, group_by=args.group_by, with_model=not args.no_model,
             progress=None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True)),
         )
     except BoilerplateError as exc:

@@ -186,3 +186,19 @@ def test_compare_breaks_body_scores_down_by_page_language(tmp_path: Path, model_
     assert set(model_row["body_by_language"]) == {"de", "en"}
     assert sum(s["support"] for s in model_row["body_by_language"].values()) == model_row["body"]["support"]
     assert with_model["systems"][1]["body_by_language"] == report["systems"][-1]["body_by_language"]  # same blocks
+
+
+def test_compare_seeds_add_a_row_per_training_seed_and_their_spread(corpus_file: Path, model_file: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    report = compare.compare([corpus_file], folds=2, model_path=str(model_file), seeds=[0, 3, 3], peers=["baseline"])
+    names = [s["name"] for s in report["systems"]]
+    assert names == ["model", "model, random_state=3", "baseline"]  # the model's own seed (0) is not run twice
+    f1 = [s["body"]["f1"] for s in report["systems"][:2]]
+    assert report["seeds"]["body_f1"] == f1
+    assert report["seeds"]["mean"] == pytest.approx(sum(f1) / 2, abs=1e-4)
+    assert report["seeds"]["spread"] == pytest.approx(max(f1) - min(f1), abs=1e-4)
+    assert "training seeds: body F1 mean" in compare.format_table(report)
+    assert compare.compare([corpus_file], folds=2, model_path=str(model_file), peers=["baseline"])["seeds"] is None
+    with pytest.raises(SystemExit):
+        compare.main([str(corpus_file), "--seeds", "1,x"])
+    assert "not a comma-separated list of integers" in capsys.readouterr().err
