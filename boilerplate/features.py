@@ -39,7 +39,7 @@ from .sites import COLUMNS as SITE_COLUMNS
 from .patterns import (CJK_DATE_MARKS, CLOSING_QUOTES, COUNT_AT_END, CREDIT_WORDS, DATE_SEPARATORS, LINE_START,
                        LINE_START_GROUPS, MONTH_BEFORE_YEAR, NOSPACE_PHRASES, PHRASES, QUOTE_CHARS, TERMINAL_PUNCT)
 
-FEATURE_VERSION = 4
+FEATURE_VERSION = 7  # 5 and 6 were candidates that stayed on branches (fv5a2, fv6b)
 
 # Character classes (bits of the lookup table).
 _ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER = (1 << k for k in range(11))
@@ -50,7 +50,32 @@ _NOSPACE_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900
                    (0x0E00, 0x0EFF), (0x1780, 0x17FF), (0x1000, 0x109F))
 _NOSPACE_EVIDENCE = 3.0  # weight of a Han, kana or Thai character when deciding if a block is long enough for language id
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_WORD = re.compile(r"\w+")
+
+
+def _mark_ranges() -> list[tuple[int, int]]:
+    """Code point ranges of the combining marks of letters (Unicode categories Mn, Mc, Me) in the BMP.
+
+    Marks for symbols (U+20D0-20FF: keycaps) and variation selectors (U+FE00-FE0F: the emoji
+    form of "❤️") are left out: they belong to symbols, not letters.
+    """
+    ranges: list[tuple[int, int]] = []
+    for i in range(0x10000):
+        if unicodedata.category(chr(i)) in ("Mn", "Mc", "Me") and not (0x20D0 <= i <= 0x20FF or 0xFE00 <= i <= 0xFE0F):
+            if ranges and ranges[-1][1] == i - 1:
+                ranges[-1] = (ranges[-1][0], i)
+            else:
+                ranges.append((i, i))
+    return ranges
+
+
+# A combining mark is part of its letter: Devanagari, Bengali or Tamil vowel signs, Thai vowels
+# above and below, Arabic harakat. ``\w`` excludes most of them, so ``\w+`` cut "है" into "ह" and
+# Hindi or Bengali words never matched their stoplists; zero-width (non-)joiners sit inside
+# Persian and Indic words too.
+_MARKS = _mark_ranges()
+_MARK_CHARS = "".join(f"{chr(lo)}-{chr(hi)}" if hi > lo else chr(lo) for lo, hi in _MARKS)
+_WORD_CHARS = r"\w\u200c\u200d" + _MARK_CHARS
+_WORD = re.compile(f"[\\w{_MARK_CHARS}][{_WORD_CHARS}]*")  # a joiner never starts a word (emoji sequences)
 
 # Columns measured on each block; neighbour and window columns are derived from some of them.
 _BLOCK_COLUMNS = [
@@ -242,6 +267,8 @@ def _char_table() -> np.ndarray:
         if cat.startswith("S"):
             bits |= _SYMBOL
         table[i] = bits
+    for lo, hi in _MARKS:  # a combining mark is part of its letter
+        table[lo:hi + 1] |= _ALPHA
     for ch in TERMINAL_PUNCT:
         table[ord(ch)] |= _TERMINAL
     for ch in QUOTE_CHARS:
@@ -315,7 +342,7 @@ def _terminal_before_quote(b: _Batch) -> np.ndarray:
 # 2. markers and line-start patterns
 
 _URL = re.compile(r"https?://|www\.")
-_CREDIT_WORD_BEFORE = re.compile(r"(\w+)\s?$")
+_CREDIT_WORD_BEFORE = re.compile(f"([{_WORD_CHARS}]+)\\s?$")
 _CREDIT_SET = frozenset(CREDIT_WORDS)
 _NOSPACE_GROUPS = tuple(NOSPACE_PHRASES)
 _NOSPACE_PHRASE_RE = re.compile("|".join(f"(?P<{g}>" + "|".join(map(re.escape, ws)) + ")" for g, ws in NOSPACE_PHRASES.items()))

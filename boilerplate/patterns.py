@@ -165,8 +165,10 @@ PHRASES = {
     "ad": AD_PHRASES,
 }
 
-# Terminal punctuation across scripts (a block ending in one of these reads like a sentence).
-TERMINAL_PUNCT = ".!?…。！？؟।｡"
+# Terminal punctuation across scripts (a block ending in one of these reads like a sentence):
+# Latin, CJK (full and half width), Arabic question mark, Devanagari/Bengali danda and double
+# danda, Urdu full stop, Armenian, Ethiopic, Myanmar and Khmer full stops, doubled marks.
+TERMINAL_PUNCT = ".!?…。！？؟।｡॥۔։።။។．‼⁇⁈⁉"
 CLOSING_QUOTES = "\"'»«”“’›‹」』)]）"
 QUOTE_CHARS = "\"«»„“”‘’‚‹›「」『』"
 

@@ -127,6 +127,36 @@ def test_cjk_ad_words():
     assert col(X, "n_nospace_ad")[0] > 0
 
 
+HINDI = ("भारत सरकार ने मंगलवार को कहा कि अगले महीने से देश के सभी स्कूलों में नई शिक्षा नीति लागू की जाएगी। "
+         "मंत्री ने बताया कि इससे लाखों छात्रों को फायदा होगा।")
+BENGALI = ("বাংলাদেশ সরকার মঙ্গলবার জানিয়েছে যে আগামী মাস থেকে দেশের সব স্কুলে নতুন শিক্ষানীতি চালু করা হবে। "
+           "মন্ত্রী বলেছেন এতে লাখ লাখ শিক্ষার্থী উপকৃত হবে।")
+
+
+@pytest.mark.parametrize("paragraph", [HINDI, BENGALI])
+def test_vowel_signs_belong_to_their_words(paragraph):
+    # Indic vowel signs are combining marks, not \w: split at them, "है" became "ह" and the
+    # page's stoplist never matched (stopword density 0.10 in Hindi, 0.02 in Bengali)
+    _, X = features_of(paragraph + "\n\n" + paragraph)
+    assert col(X, "stop_density_page_lang")[0] > 0.4
+    assert col(X, "ratio_alpha")[0] > 0.7
+    assert col(X, "mean_word_len")[0] > 3
+
+
+@pytest.mark.parametrize("sentence", ["حکومت نے منگل کو نئی تعلیمی پالیسی کا اعلان کیا۔",   # Urdu full stop
+                                      "Կառավարությունը երեքշաբթի հայտարարեց նոր ծրագիր։",      # Armenian
+                                      "အစိုးရက အင်္ဂါနေ့တွင် ကြေညာခဲ့သည်။",                          # Myanmar
+                                      "रामनगर में मेट्रो शुरू हुई।"])                                 # Devanagari danda
+def test_sentence_ends_in_many_scripts(sentence):
+    _, X = features_of(sentence)
+    assert col(X, "ends_terminal") == [1.0]
+
+
+def test_emoji_selectors_and_joiners_are_not_letters():
+    _, X = features_of("Wir lieben diese Stadt ❤️\n\nTeam 👩‍💻")
+    assert col(X, "ends_alnum") == [0.0, 0.0]
+
+
 def test_language_differs_from_page_language():
     german = "Die Regierung hat am Dienstag beschlossen, dass die Schulen wieder öffnen werden."
     french = "Le gouvernement a décidé mardi que les écoles allaient rouvrir la semaine prochaine."
