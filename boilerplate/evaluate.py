@@ -11,6 +11,7 @@ are left out). This is what the model is trained on, so training and scoring agr
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 from urllib.parse import urlparse
@@ -26,7 +27,7 @@ from .pages import LabelledPage
 from .segment import block_spans
 
 __all__ = ["BlockPredictions", "cross_val_predict_pages", "predict_pages", "scores", "gold_labels",
-           "expected_calibration_error", "format_report"]
+           "expected_calibration_error", "format_report", "worst_pages"]
 
 
 @dataclass
@@ -270,6 +271,62 @@ def summary(preds: BlockPredictions) -> dict[str, Any]:
                                 "body_f1": s["per_class"]["body"]["f1"]}
         out[key] = groups
     return out
+
+
+def worst_pages(preds: BlockPredictions, n: int) -> list[dict[str, Any]]:
+    """The ``n`` pages with the most misclassified blocks (a page and its ``#wet`` twin count as
+    one), most first: their blocks, errors, body false positives and negatives, body F1, the most
+    frequent confusion, and the share of all errors held by this page and those listed above it.
+
+    When a few pages hold much of the error, look at their labels first: under cross-validation
+    (``--group-folds``) each page is judged by a model that never saw it, so a page whose labels
+    contradict the other pages' (a table labelled body here and navigation there) stands out.
+
+    >>> gold = np.array(["body", "ad", "ad", "body"], dtype=object)
+    >>> pred = np.array(["ad", "body", "ad", "body"], dtype=object)
+    >>> ids = np.array(["a", "a#wet", "b", "c"], dtype=object)
+    >>> none = np.full(4, "", dtype=object)
+    >>> rows = worst_pages(BlockPredictions(gold, pred, np.zeros((4, 5)), ids, none, none), 5)
+    >>> [(r["page"], r["blocks"], r["errors"], r["body_fn"], r["error_share"]) for r in rows]
+    [('a', 2, 2, 1, 1.0)]
+    """
+    base = np.array([str(pid).split("#", 1)[0] for pid in preds.page_id], dtype=object)
+    wrong = preds.gold != preds.pred
+    total = int(wrong.sum())
+    if n <= 0 or total == 0:
+        return []
+    names, page = np.unique(base, return_inverse=True)
+    errors = np.bincount(page, weights=wrong, minlength=len(names)).astype(int)
+    order = sorted(np.flatnonzero(errors).tolist(), key=lambda k: (-errors[k], names[k]))[:n]
+    out, running = [], 0
+    for k in order:
+        m = page == k
+        s = scores(preds.gold[m], preds.pred[m])
+        body = s["per_class"]["body"]
+        pairs = Counter(zip(preds.gold[m & wrong].tolist(), preds.pred[m & wrong].tolist()))
+        (gold, pred), count = max(pairs.items(), key=lambda kv: (kv[1], kv[0]))
+        running += int(errors[k])
+        out.append({
+            "page": str(names[k]), "lang": str(preds.lang[m][0]) if m.any() else "",
+            "blocks": int(m.sum()), "errors": int(errors[k]),
+            "body_fp": int(np.sum(m & (preds.gold != "body") & (preds.pred == "body"))),
+            "body_fn": int(np.sum(m & (preds.gold == "body") & (preds.pred != "body"))),
+            "body_f1": body["f1"], "top_confusion": {"gold": gold, "pred": pred, "blocks": count},
+            "error_share": running / total,
+        })
+    return out
+
+
+def format_worst_pages(rows: Sequence[dict[str, Any]]) -> str:
+    """A plain-text table of :func:`worst_pages`."""
+    lines = [f"{'page':32s} {'lang':5s} {'blocks':>6s} {'errors':>6s} {'body FP':>7s} {'body FN':>7s} "
+             f"{'body F1':>7s} {'cumulative':>10s}  most frequent error"]
+    for r in rows:
+        c = r["top_confusion"]
+        lines.append(f"{r['page'][:32]:32s} {r['lang'][:5]:5s} {r['blocks']:6d} {r['errors']:6d} {r['body_fp']:7d} "
+                     f"{r['body_fn']:7d} {r['body_f1']:7.3f} {r['error_share']:10.2f}  "
+                     f"{c['gold']} taken for {c['pred']} ({c['blocks']})")
+    return "\n".join(lines)
 
 
 def format_report(result: dict[str, Any]) -> str:

@@ -199,3 +199,50 @@ def test_a_bad_score_file_fails_before_training(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{missing}: no such file or directory" in err and "training on all pages" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def _predictions(gold, pred, ids):
+    import numpy as np
+
+    from boilerplate.evaluate import BlockPredictions
+
+    none = np.full(len(gold), "", dtype=object)
+    return BlockPredictions(np.array(gold, dtype=object), np.array(pred, dtype=object),
+                            np.zeros((len(gold), 5)), np.array(ids, dtype=object), none, none)
+
+
+def test_worst_pages_merge_twins_rank_by_errors_and_add_up_shares():
+    from boilerplate.evaluate import worst_pages
+
+    preds = _predictions(
+        gold=["body", "body", "ad", "ad", "body", "caption", "body", "ad"],
+        pred=["ad", "ad", "body", "ad", "body", "body", "body", "ad"],
+        ids=["x", "x#wet", "y", "y#wet", "y", "z", "w", "w"])
+    rows = worst_pages(preds, 10)
+    assert [r["page"] for r in rows] == ["x", "y", "z"]  # w has no error; y and z tie, by name
+    assert [r["errors"] for r in rows] == [2, 1, 1]
+    x, y, z = rows
+    assert (x["blocks"], x["body_fn"], x["body_fp"], x["body_f1"]) == (2, 2, 0, 0.0)
+    assert x["top_confusion"] == {"gold": "body", "pred": "ad", "blocks": 2}
+    assert (y["blocks"], y["body_fp"]) == (3, 1)
+    assert [r["error_share"] for r in rows] == [0.5, 0.75, 1.0]
+    assert [r["page"] for r in worst_pages(preds, 1)] == ["x"]
+    assert worst_pages(_predictions(["ad"], ["ad"], ["a"]), 3) == []
+
+
+def test_evaluate_lists_worst_pages_consistent_with_its_confusion(tmp_path, capsys):
+    out = tmp_path / "m.joblib"
+    main(["train", PAGES, "-o", str(out), "--max-iter", "3", "--no-context", "--shape", "as-is", "--quiet"])
+    report = tmp_path / "r.json"
+    capsys.readouterr()
+    assert main(["evaluate", PAGES, "--model", str(out), "--group-folds", "3", "--shape", "as-is",
+                 "--worst-pages", "5", "--json", str(report), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    result = json.loads(report.read_text())
+    errors = result["blocks"] - sum(result["confusion"][k][k] for k in range(5))
+    rows = result["worst_pages"]
+    assert errors > 0 and rows, "three folds of tiny models on three pages should miss something"
+    assert sum(r["errors"] for r in rows) == errors  # fewer than 5 pages: every error is listed
+    assert rows[-1]["error_share"] == pytest.approx(1.0)
+    assert [r["errors"] for r in rows] == sorted((r["errors"] for r in rows), reverse=True)
+    assert "most misclassified blocks" in printed and rows[0]["page"] in printed

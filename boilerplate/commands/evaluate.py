@@ -8,7 +8,8 @@ from sklearn.base import clone
 
 from ..api import load_model
 from ..document import LABELS
-from ..evaluate import GROUPINGS, BlockPredictions, cross_val_predict_pages, format_report, predict_pages, summary
+from ..evaluate import (GROUPINGS, BlockPredictions, cross_val_predict_pages, format_report, format_worst_pages,
+                        predict_pages, summary, worst_pages)
 from ..pages import read_pages
 from ._common import SHAPE_HELP, check_output, non_negative_int, optional_fold_count, progress_printer, write_json
 
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "calibration error (ECE), per-language and per-source tables. With --group-folds K, "
                     "cross-validate instead: train a fresh model with the same parameters on K-1 folds "
                     "(pages grouped by page, site or language) and score the held-out fold.",
-        epilog="example: boilerplate evaluate ../shared/real/pages.jsonl --group-folds 5 --errors 20",
+        epilog="example: boilerplate evaluate ../shared/real/pages.jsonl --group-folds 5 --errors 20 --worst-pages 10",
     )
     p.add_argument("data", nargs="+", help="labelled pages: .jsonl, .jsonl.gz, hand-form .txt, or directories")
     p.add_argument("--model", help="model file (default: the bundled model)")
@@ -34,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--train-extra", nargs="*", default=[], metavar="DATA",
                    help="with --group-folds: pages added to every training fold and never scored (e.g. data/)")
     p.add_argument("--errors", type=non_negative_int, default=0, metavar="N", help="show the N worst-misclassified blocks")
+    p.add_argument("--worst-pages", type=non_negative_int, default=0, metavar="N",
+                   help="list the N pages with the most misclassified blocks and their share of all errors "
+                        "(with --group-folds: where to look for labels that contradict the other pages')")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=run)
@@ -60,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
                   f"({e['pred_score']:.2f}): {e['text'][:100]!r}")
             if e.get("because"):
                 print("    because " + ", ".join(e["because"]))
+    if args.worst_pages:
+        result["worst_pages"] = worst_pages(preds, args.worst_pages)
+        print(f"\n{len(result['worst_pages'])} pages with the most misclassified blocks "
+              "(a page's two shapes together; cumulative: share of all errors):")
+        print(format_worst_pages(result["worst_pages"]))
     if args.json:
         write_json(args.json, result)
     return 0
