@@ -50,6 +50,11 @@ TICKER_PREFIXES = [
     _any_word("vor|il y a|hace|há|fa|temu") + r"\s\d+\s?\w+",     # vor 5 Min., il y a 12 min
     r"\d+\s?(?:min|mins|minutes?|hrs?|hours?|h|std|stunden|sek|sec|seconds?)\.?\s(?:ago|fa|atrás|geleden|temu)",
     r"\d+\s?(?:минут[уы]?|час(?:а|ов)?|секунд)\s(?:назад)",     # 5 минут назад
+    # languages with no page in data/ (see AD_PHRASES): před 5 minutami, acum 2 ore, 5 perce,
+    # 5 phút trước, 5 menit yang lalu, 5 minuuttia sitten
+    _any_word("před|pred|acum") + r"\s\d+\s?\w+",
+    r"\d+\s?(?:perce|órája|(?:phút|giờ)\strước|(?:menit|jam)\s(?:yang\s)?lalu|(?:minuuttia|tuntia)\ssitten)",
+    _any_word("dnes|včera|tegnap|azi|hôm nay|hôm qua|hari ini|kemarin|tänään|eilen") + r",?\s" + _TIME,
     _any_word("сегодня|вчера|heute|gestern|today|yesterday|hier|aujourd'hui|hoy|ayer|oggi|ieri") + r",?\s" + _TIME,
     r"\d{1,2}時\d{1,2}分",                                      # 14時32分
     r"\d+\s?(?:分钟|小时|秒)前",                                  # 10 分钟前
@@ -97,6 +102,8 @@ CREDIT_WORDS = [
     "imagen", "immagine", "afbeelding", "zdjęcie", "fotografia", "kuva", "grafik", "illustration",
     "video", "vídeo", "bildquelle", "fotó", "фото", "фотография", "изображение", "источник", "світлина",
     "φωτογραφία", "사진", "صورة", "الصورة", "תמונה", "ภาพ", "ảnh", "foto's", "billede", "bilde",
+    # languages with no page in data/ (see AD_PHRASES)
+    "zdroj", "forrás", "kép", "sursa", "sursă", "nguồn", "sumber", "gambar", "izvor", "vir", "kuvaaja",
 ]
 CREDIT_AGENCIES = [
     "keystone", "getty", "getty images", "afp", "reuters", "dpa", "ap photo", "epa", "imago",
@@ -147,6 +154,26 @@ AD_PHRASES = [
     # comment sections
     "comments", "comment", "kommentare", "kommentar", "commentaires", "comentarios", "commenti",
     "комментарии", "reply", "antworten", "répondre", "responder", "gefällt mir", "report", "melden",
+    # Languages with no page in data/: the same kinds of words, so that a Czech "Čtěte také:" or a
+    # Vietnamese "Quảng cáo" fills the columns the model learned from the languages it was trained
+    # on. None of them occurs in the training pages (data/ and the real pages featurize bit for
+    # bit as before), so they cannot have been fitted to them.
+    "čtěte také", "čtěte též", "související články", "sdílet", "komentáře", "inzerce", "přihlásit se",  # cs
+    "čítajte aj", "súvisiace články", "zdieľať", "komentáre", "inzercia",  # sk
+    "hirdetés", "kapcsolódó cikkek", "megosztás", "hozzászólások", "feliratkozás", "bejelentkezés",  # hu
+    "publicitate", "citește și", "citeste si", "articole similare", "distribuie", "comentarii",  # ro
+    "lue myös", "kommentit", "kirjaudu sisään",  # fi
+    "læs også", "les også", "del artiklen", "log ind", "logg inn",  # da, no
+    "iklan", "baca juga", "berita terkait", "artikel terkait", "bagikan", "berlangganan",  # id, ms
+    "quảng cáo", "tin liên quan", "xem thêm", "đọc thêm", "chia sẻ", "bình luận", "đăng nhập",  # vi
+    "publicitat", "llegiu també", "comentaris", "notícies relacionades",  # ca
+    "pročitajte još", "povezane vijesti", "podijeli", "komentari", "preberite tudi", "komentarji",  # hr, sr, sl
+    "прочетете още", "споделете", "свързани новини", "коментари",  # bg
+    "skaitykite taip pat", "komentarai", "reklāma", "lasiet arī", "komentāri", "reklaam", "loe ka",  # lt, lv, et
+    "تبلیغات", "بیشتر بخوانید", "اخبار مرتبط", "اشتراک گذاری",  # fa
+    "כתבות נוספות", "שתפו", "תגובות",  # he
+    "বিজ্ঞাপন", "আরও পড়ুন", "শেয়ার করুন", "মন্তব্য",  # bn
+    "tangazo", "soma pia", "shiriki",  # sw
 ]
 
 # The same groups in scripts written without spaces (matched as substrings).
@@ -156,7 +183,7 @@ NOSPACE_PHRASES = {
     "embed": ["转发", "点赞", "再生回数", "分享到"],
     "ad": ["广告", "広告", "광고", "相关阅读", "相关新闻", "推荐阅读", "関連記事", "おすすめ", "关注我们",
            "版权所有", "著作権", "無断転載", "免责声明", "评论", "コメント", "分享", "シェア", "登录", "ログイン",
-           "ホーム", "首页", "ข่าวที่เกี่ยวข้อง", "โฆษณา"],
+           "ホーム", "首页", "ข่าวที่เกี่ยวข้อง", "โฆษณา", "อ่านเพิ่มเติม", "แชร์", "ความคิดเห็น"],
 }
 
 PHRASES = {

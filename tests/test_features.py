@@ -122,6 +122,40 @@ def test_ad_and_teaser_words(line):
     assert col(X, "ad_at_start") == [1.0]
 
 
+@pytest.mark.parametrize("line", ["Čtěte také:", "Quảng cáo", "Tin liên quan", "Baca juga:", "Hirdetés",
+                                  "Citește și", "Pročitajte još", "Прочетете още", "বিজ্ঞাপন"])
+def test_ad_and_teaser_words_of_languages_without_training_pages(line):
+    _, X = features_of(line)
+    assert col(X, "n_ad")[0] > 0
+    assert col(X, "ad_at_start") == [1.0]
+
+
+def test_french_annonce_is_not_an_ad_word():
+    """Danish for advertisement, French for announcement: left out."""
+    _, X = features_of("Le gouvernement annonce une réforme des retraites.")
+    assert col(X, "n_ad") == [0.0]
+
+
+@pytest.mark.parametrize("line", ["před 5 minutami Sněmovna", "acum 2 ore Guvernul", "5 perce Budapesten",
+                                  "5 phút trước Hà Nội", "5 menit yang lalu Jakarta", "dnes, 14:32 Vláda",
+                                  "10 minuuttia sitten Helsinki"])
+def test_relative_timestamps_of_languages_without_training_pages(line):
+    _, X = features_of(line)
+    assert col(X, "timestamp_prefix_at_start") == [1.0]
+
+
+@pytest.mark.parametrize("line", ["Predsjednik je rekao", "5 perces csapat", "5 phút Hà Nội"])
+def test_words_near_the_new_timestamps_are_not_timestamps(line):
+    _, X = features_of(line)
+    assert col(X, "timestamp_prefix_at_start") == [0.0]
+
+
+@pytest.mark.parametrize("line", ["Ministr na tiskové konferenci. Zdroj: ČTK", "Lễ khởi công dự án. Nguồn: VnExpress"])
+def test_credit_words_of_languages_without_training_pages(line):
+    _, X = features_of(line)
+    assert col(X, "credit_at_end") == [1.0]
+
+
 def test_cjk_ad_words():
     _, X = features_of("相关阅读：北京天气")
     assert col(X, "n_nospace_ad")[0] > 0
