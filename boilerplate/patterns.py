@@ -156,8 +156,8 @@ AD_PHRASES = [
     "комментарии", "reply", "antworten", "répondre", "responder", "gefällt mir", "report", "melden",
     # Languages with no page in data/: the same kinds of words, so that a Czech "Čtěte také:" or a
     # Vietnamese "Quảng cáo" fills the columns the model learned from the languages it was trained
-    # on. None of them occurs in the training pages (data/ and the real pages featurize bit for
-    # bit as before), so they cannot have been fitted to them.
+    # on. None of them occurs in data/ (its pages featurize bit for bit as before; words shared
+    # with its languages, such as Danish "annonce", French for an announcement, are left out).
     "čtěte také", "čtěte též", "související články", "sdílet", "komentáře", "inzerce", "přihlásit se",  # cs
     "čítajte aj", "súvisiace články", "zdieľať", "komentáre", "inzercia",  # sk
     "hirdetés", "kapcsolódó cikkek", "megosztás", "hozzászólások", "feliratkozás", "bejelentkezés",  # hu
