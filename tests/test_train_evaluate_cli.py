@@ -99,7 +99,7 @@ def test_version_names_the_library_and_feature_version(capsys):
     assert capsys.readouterr().out.strip() == f"boilerplate {boilerplate.__version__} (feature version {FEATURE_VERSION})"
 
 
-def _disputed_files(tmp_path):
+def _disputed_files(tmp_path, pages_per_file=1):
     """The same short lines labelled 'ad' in one file and 'body' in the other."""
     from boilerplate import write_pages
     from boilerplate.pages import LabelledPage
@@ -108,9 +108,10 @@ def _disputed_files(tmp_path):
     body = "Der Gemeinderat hat am Montag über den neuen Haushalt beraten und ihn knapp angenommen."
     paths = []
     for label in ("ad", "body"):
-        page = LabelledPage.from_blocks(f"{label}-page", [(body, "body")] + [(t, label) for t in lines] * 5)
+        pages = [LabelledPage.from_blocks(f"{label}-page-{i}", [(body, "body")] + [(t, label) for t in lines] * 5)
+                 for i in range(pages_per_file)]
         path = tmp_path / f"{label}.jsonl"
-        write_pages([page], path)
+        write_pages(pages, path)
         paths.append(str(path))
     return paths
 
@@ -135,6 +136,26 @@ def test_train_weights_must_match_the_data(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["train", *_disputed_files(tmp_path), "-o", str(out), "--weights", "1,-2", "--quiet"])
     assert "non-negative" in capsys.readouterr().err
+
+
+def test_evaluate_weights_weigh_the_scored_pages_against_the_extra_ones(tmp_path, capsys):
+    scored, body_file = _disputed_files(tmp_path, pages_per_file=2)  # 'ad' pages held out in turn; 'body' ones train every fold
+    model = tmp_path / "m.joblib"
+    assert main(["train", scored, "-o", str(model), "--max-iter", "10", "--no-context", "--quiet"]) == 0
+    accuracy = {}
+    for weight in ("10", "0.1"):
+        out = tmp_path / f"w{weight}.json"
+        assert main(["evaluate", scored, "--model", str(model), "--group-folds", "2", "--train-extra", body_file,
+                     "--weights", weight, "--shape", "as-is", "--json", str(out), "--quiet"]) == 0
+        accuracy[weight] = json.loads(out.read_text())["accuracy"]
+    assert accuracy["10"] > 0.9 and accuracy["0.1"] < 0.1  # the 40 disputed lines follow the heavier side
+
+
+def test_evaluate_weights_need_folds(tmp_path, capsys):
+    ad_file, _ = _disputed_files(tmp_path)
+    assert main(["evaluate", ad_file, "--weights", "2", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--weights needs --group-folds" in err and len(err.splitlines()) == 1
 
 
 @pytest.mark.parametrize("argv, message", [

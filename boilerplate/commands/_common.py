@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import InputError
+from ..model import check_page_weights
+from ..pages import read_pages
 
 
 def progress_printer(label: str, quiet: bool = False) -> Callable[[int, int], None] | None:
@@ -107,3 +109,25 @@ def probability(value: str) -> float:
     if not 0.0 <= p <= 1.0:
         raise argparse.ArgumentTypeError(f"{value}: must be between 0 and 1")
     return p
+
+
+def page_weights(value: str) -> list[float]:
+    """``--weights 1,3`` -> ``[1.0, 3.0]`` (finite, non-negative; an argparse error otherwise)."""
+    try:
+        weights = [float(v) for v in value.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of numbers") from None
+    try:  # the same rule as BlockClassifier.fit's sample_weight
+        check_page_weights(weights, len(weights))
+    except InputError:
+        raise argparse.ArgumentTypeError(f"{value!r}: weights must be finite, non-negative and not all zero") from None
+    return weights
+
+
+def read_weighted_pages(data: list[str], weights: list[float] | None, shape: str) -> tuple[list, list[float] | None]:
+    """The pages of every DATA argument, and each page's weight from ``--weights`` (one per argument)."""
+    if weights is not None and len(weights) != len(data):
+        raise InputError(f"--weights has {len(weights)} values for {len(data)} DATA arguments: give one per DATA")
+    parts = [read_pages([d], shape=shape) for d in data]
+    pages = [page for part in parts for page in part]
+    return pages, None if weights is None else [w for part, w in zip(parts, weights) for _ in part]

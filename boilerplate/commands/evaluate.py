@@ -8,10 +8,12 @@ from sklearn.base import clone
 
 from ..api import load_model
 from ..document import LABELS
+from ..errors import InputError
 from ..evaluate import (GROUPINGS, BlockPredictions, cross_val_predict_pages, format_report, format_worst_pages,
                         predict_pages, summary, worst_pages)
 from ..pages import read_pages
-from ._common import SHAPE_HELP, check_output, non_negative_int, optional_fold_count, progress_printer, write_json
+from ._common import (SHAPE_HELP, check_output, non_negative_int, optional_fold_count, page_weights, progress_printer,
+                      read_weighted_pages, write_json)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "language scored by a model that never saw it; --train-extra pages in it are left out too)")
     p.add_argument("--train-extra", nargs="*", default=[], metavar="DATA",
                    help="with --group-folds: pages added to every training fold and never scored (e.g. data/)")
+    p.add_argument("--weights", type=page_weights, default=None, metavar="W,W,...",
+                   help="with --group-folds: one training weight per DATA argument, as for train (e.g. 2 to "
+                        "count the scored pages twice as much as the --train-extra pages, which weigh 1)")
     p.add_argument("--errors", type=non_negative_int, default=0, metavar="N", help="show the N worst-misclassified blocks")
     p.add_argument("--worst-pages", type=non_negative_int, default=0, metavar="N",
                    help="list the N pages with the most misclassified blocks and their share of all errors "
@@ -46,12 +51,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.json:
         check_output(args.json, "--json")
-    pages = read_pages(args.data, shape=args.shape)
+    if args.weights is not None and not args.group_folds:
+        raise InputError("--weights needs --group-folds: weights apply to training, and without folds nothing is trained")
+    pages, weights = read_weighted_pages(args.data, args.weights, args.shape)
     model = load_model(args.model)
     if args.group_folds:
         extra = read_pages(args.train_extra, shape=args.shape) if args.train_extra else []
         preds = cross_val_predict_pages(clone(model), pages, folds=args.group_folds, group_by=args.group_by,
-                                        extra_train=extra, progress=progress_printer("fold", args.quiet))
+                                        extra_train=extra, sample_weight=weights,
+                                        progress=progress_printer("fold", args.quiet))
     else:
         preds = predict_pages(model, pages)
     result = summary(preds)

@@ -8,11 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import InputError
 from ..evaluate import cross_val_predict_pages, predict_pages, summary
-from ..model import BlockClassifier, check_page_weights
+from ..model import BlockClassifier
 from ..pages import read_pages
-from ._common import SHAPE_HELP, check_output, optional_fold_count, positive_int, progress_printer, seed
+from ._common import (SHAPE_HELP, check_output, optional_fold_count, page_weights, positive_int,
+                      progress_printer, read_weighted_pages, seed)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-context", action="store_true", help="train the block stage only")
     p.add_argument("--lexical", action="store_true",
                    help="add the lexical stage: a linear model over each block's words (see boilerplate.lexical)")
-    p.add_argument("--weights", type=_weights, default=None, metavar="W,W,...",
+    p.add_argument("--weights", type=page_weights, default=None, metavar="W,W,...",
                    help="one weight per DATA argument, e.g. 1,3 to count the pages of the second three times "
                         "as much as those of the first (default: all 1)")
     p.add_argument("--eval-folds", type=optional_fold_count, default=0,
@@ -50,11 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     out = check_output(args.output)
     t0 = time.perf_counter()
-    if args.weights is not None and len(args.weights) != len(args.data):
-        raise InputError(f"--weights has {len(args.weights)} values for {len(args.data)} DATA arguments: give one per DATA")
-    parts = [read_pages([d], shape=args.shape) for d in args.data]
-    pages = [page for part in parts for page in part]
-    weights = None if args.weights is None else [w for part, w in zip(parts, args.weights) for _ in part]
+    pages, weights = read_weighted_pages(args.data, args.weights, args.shape)
     held_out = {data: read_pages([data], shape=args.shape) for data in args.score}  # a bad file fails before training
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     log(f"read {len(pages)} pages from {', '.join(args.data)}")
@@ -90,19 +86,6 @@ def run(args: argparse.Namespace) -> int:
         log(f"held-out accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}, "
             f"ECE {result['ece']:.3f}; card updated")
     return 0
-
-
-def _weights(value: str) -> list[float]:
-    """``--weights 1,3`` -> ``[1.0, 3.0]`` (finite, non-negative; an argparse error otherwise)."""
-    try:
-        weights = [float(v) for v in value.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of numbers") from None
-    try:  # the same rule as BlockClassifier.fit's sample_weight
-        check_page_weights(weights, len(weights))
-    except InputError:
-        raise argparse.ArgumentTypeError(f"{value!r}: weights must be finite, non-negative and not all zero") from None
-    return weights
 
 
 def _rounded(result: dict) -> dict:
