@@ -158,18 +158,22 @@ def test_body_text_refuses_an_unknown_label(tiny_model):
         doc.body_text(keep=("bdy",))
 
 
-def test_bundled_model_finds_the_article_in_languages_it_never_saw():
-    """16 pages in eight languages with no page in data/ (cs, sk, hu, ro, fi, da, id, vi), written
-    for evaluation by someone who had not seen the library's word lists: a regression guard well
-    below what the bundled model scores there (README, "Languages the model never saw")."""
+@pytest.mark.parametrize("fixture, languages, min_body_f1, min_macro_f1", [
+    ("unseen-languages.txt", {"cs", "sk", "hu", "ro", "fi", "da", "id", "vi"}, 0.93, 0.80),
+    ("unseen-languages-2.txt", {"nb", "hr", "bg", "ca", "fa", "he", "th", "sw"}, 0.88, 0.75),
+])
+def test_bundled_model_finds_the_article_in_languages_it_never_saw(fixture, languages, min_body_f1, min_macro_f1):
+    """16 pages in eight languages with no page in data/, written for evaluation by someone who had
+    not seen the library's word lists: a regression guard below what the bundled model scores there
+    (README, "Pages in languages with no training page")."""
     from boilerplate.evaluate import predict_pages, scores
     from boilerplate.pages import read_pages
 
-    pages = read_pages(Path(__file__).parent / "fixtures" / "unseen-languages.txt")
-    assert {p.lang for p in pages} == {"cs", "sk", "hu", "ro", "fi", "da", "id", "vi"}
+    pages = read_pages(Path(__file__).parent / "fixtures" / fixture)
+    assert {p.lang for p in pages} == languages
     trained_on = {p.lang for p in read_pages(Path(__file__).resolve().parents[1] / "data")}
     assert not trained_on & {p.lang for p in pages}
     preds = predict_pages(boilerplate.load_model(), pages)
     result = scores(preds.gold, preds.pred)
-    assert result["per_class"]["body"]["f1"] >= 0.93
-    assert result["macro_f1"] >= 0.80
+    assert result["per_class"]["body"]["f1"] >= min_body_f1
+    assert result["macro_f1"] >= min_macro_f1
