@@ -31,7 +31,8 @@ def _any_word(words: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Timestamps at the start of a ticker line. Order matters only for readability.
-_TIME = r"(?:[01]?\d|2[0-3])[:.h]\s?[0-5]\d(?:\s?(?:[AaPp]\.?[Mm]\.?|Uhr|h))?"
+# hours and minutes in ASCII, Arabic-Indic (٠-٩) or Persian (۰-۹) digits (\d takes any of them)
+_TIME = r"(?:[01٠١۰۱]?\d|[2٢۲][0-3٠-٣۰-۳])[:.h]\s?[0-5٠-٥۰-۵]\d(?:\s?(?:[AaPp]\.?[Mm]\.?|Uhr|h))?"
 _DATE_NUM = r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}"
 _MONTHS = _any_word(
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|"
@@ -55,6 +56,19 @@ TICKER_PREFIXES = [
     _any_word("před|pred|acum") + r"\s\d+\s?\w+",
     r"\d+\s?(?:perce|órája|(?:phút|giờ)\strước|(?:menit|jam)\s(?:yang\s)?lalu|(?:minuuttia|tuntia)\ssitten)",
     _any_word("dnes|včera|tegnap|azi|hôm nay|hôm qua|hari ini|kemarin|tänään|eilen") + r",?\s" + _TIME,
+    # more of them (feature version 9), added after a second held-out set
+    # (tests/fixtures/unseen-languages-2.txt) missed them, so that set no longer measures them
+    # unseen (tests/fixtures/unseen-languages-3.txt does): prije 4 minute, преди 5 минути,
+    # for 5 minutter siden, לפני 25 דקות, ۱۵ دقیقه پیش, Dakika 10 zilizopita, 5 นาทีที่แล้ว;
+    # jučer, 19:22; אתמול, 19:22; دیروز، ۱۹:۲۲. No data/ or real page has any of them: all their
+    # rows featurize bit for bit as in version 8 (checked), so the trained trees are the same.
+    _any_word("prije|преди|לפני") + r"\s\d+\s?\w+",
+    r"לפני\s(?:שעה|שעתיים|דקה|דקות)",
+    r"for\s\d+\s\w+\ssiden",
+    r"\d+\s?(?:دقیقه|ساعت|ثانیه|دقائق|ساعات)\s?پیش",
+    r"(?:dakika|saa)\s\d+\s(?:zilizopita|iliyopita)",
+    r"\d+\s?(?:นาที|ชั่วโมง|วินาที)ที่แล้ว",
+    _any_word("jučer|danas|днес|אתמול|היום|دیروز|امروز|ahir|avui|jana|leo|เมื่อวาน|วันนี้") + r"[,،]?\s" + _TIME,
     _any_word("сегодня|вчера|heute|gestern|today|yesterday|hier|aujourd'hui|hoy|ayer|oggi|ieri") + r",?\s" + _TIME,
     r"\d{1,2}時\d{1,2}分",                                      # 14時32分
     r"\d+\s?(?:分钟|小时|秒)前",                                  # 10 分钟前

@@ -52,6 +52,9 @@ def test_chinese_counts_tokens_by_characters():
     # languages with no page in data/
     "před 5 minutami Sněmovna", "acum 2 ore Guvernul", "5 perce Budapesten", "5 phút trước Hà Nội",
     "5 menit yang lalu Jakarta", "dnes, 14:32 Vláda", "10 minuuttia sitten Helsinki",
+    "prije 4 minute Sudar", "jučer, 19:22 – Policija", "преди 5 минути Кметът", "for 5 minutter siden Ferja",
+    "לפני 25 דקות הדולר", "לפני שעה רשות", "אתמול, 19:22 חברת", "۱۵ دقیقه پیش آغاز", "دیروز، ۱۹:۲۲ دستگیری",
+    "Dakika 10 zilizopita Mvua", "Jana, 19:22 Polisi", "5 นาทีที่แล้ว ข่าว", "avui, 14:32 Tallada",
 ])
 def test_timestamp_prefixes_in_many_formats(line):
     _, X = features_of(line)
@@ -59,7 +62,8 @@ def test_timestamp_prefixes_in_many_formats(line):
 
 
 @pytest.mark.parametrize("line", ["2014 gründete Russland die Union.", "Um 14 Uhr begann es.", "300'000 Reservisten",
-                                  "Predsjednik je rekao", "5 perces csapat", "5 phút Hà Nội"])
+                                  "Predsjednik je rekao", "5 perces csapat", "5 phút Hà Nội",
+                                  "Jana Nováková 19 let", "for 5 minutes", "Leo 1999", "پیش از ۱۹۹۰"])
 def test_years_and_numbers_are_not_timestamps(line):
     _, X = features_of(line)
     assert col(X, "timestamp_prefix_at_start") == [0.0]
