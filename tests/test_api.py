@@ -42,6 +42,35 @@ def test_classify_many_is_lazy(tiny_model):
     assert next(it).blocks[0].text == "First page."
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_classify_many_leaves_the_garbage_collector_as_it_found_it(tiny_model, monkeypatch, enabled):
+    import gc
+    from boilerplate import api
+
+    seen = []
+    original = api._classify_batch_now
+
+    def spy(model, batch):
+        seen.append(gc.isenabled())
+        if "EXPLODE" in batch[0][0][0]:
+            raise RuntimeError("boom")
+        return original(model, batch)
+
+    monkeypatch.setattr(api, "_classify_batch_now", spy)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        docs = classify_many(["First page.", "Second page."], batch_size=1, model=tiny_model)
+        assert next(docs).blocks[0].text == "First page."
+        assert gc.isenabled() == enabled  # between batches, with the user: as it was
+        assert len(list(docs)) == 1
+        with pytest.raises(RuntimeError):
+            list(classify_many(["EXPLODE"], model=tiny_model))
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable()
+    assert seen == [False, False, False]  # paused while each batch was classified
+
+
 def test_same_input_same_output(tiny_model):
     text = SAMPLE.read_text(encoding="utf-8")
     a, b = classify(text, model=tiny_model), classify(text, model=tiny_model)
