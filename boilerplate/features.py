@@ -39,7 +39,7 @@ from .sites import COLUMNS as SITE_COLUMNS
 from .patterns import (CJK_DATE_MARKS, CLOSING_QUOTES, COUNT_AT_END, CREDIT_WORDS, DATE_SEPARATORS, LINE_START,
                        LINE_START_GROUPS, MONTH_BEFORE_YEAR, NOSPACE_PHRASES, PHRASES, QUOTE_CHARS, TERMINAL_PUNCT)
 
-FEATURE_VERSION = 9  # 5 and 6 were candidates that stayed on branches (fv5a2, fv6b)
+FEATURE_VERSION = 10  # 5 and 6 were candidates that stayed on branches (fv5a2, fv6b)
 
 # Character classes (bits of the lookup table).
 _ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER = (1 << k for k in range(11))
@@ -387,8 +387,12 @@ def _marker_features(cols, b: _Batch) -> None:
     count_ends = np.array([(offset + m.start(), offset + m.end()) for _, page_text, offset, _ in b.pages()
                            for m in COUNT_AT_END.finditer(page_text)], dtype=np.int64).reshape(-1, 2)
     cols["count_at_end"] = _positions_per_block(count_ends[:, 0], starts, ends, count_ends[:, 1]) > 0
-    _credit_features(cols, b)
-    _nospace_features(cols, b)
+    credit, credit_at_end = _credit_features(b)
+    nospace_credit, nospace_credit_at_end = _nospace_features(cols, b)
+    # one credit count for every script: "（圖／中央社）" says what "(Foto: AFP)" says, and the
+    # trees learn what a credit means from the many pages in spaced scripts
+    cols["n_credit"] = np.log1p(credit + nospace_credit)
+    cols["credit_at_end"] = np.maximum(credit_at_end, nospace_credit_at_end)
 
 
 _SEPARATOR_CODES = [ord(c) for c in "|•·►▶»›"]
@@ -466,8 +470,9 @@ def _cjk_dates(cp, s, e, length, after, nxt, year_mark: int, month_mark: int) ->
             & (cp[np.minimum(month_end, n - 1)] == month_mark) & (month_end < n))
 
 
-def _credit_features(cols, b: _Batch) -> None:
-    """Credit words before a colon: 'Bild: keystone', '(Foto: AFP)', 'Фото: ТАСС'."""
+def _credit_features(b: _Batch) -> tuple[np.ndarray, np.ndarray]:
+    """Credit words before a colon ('Bild: keystone', '(Foto: AFP)', 'Фото: ТАСС'): per block,
+    how many, and whether one is within :data:`_END_WINDOW` characters of the block's end."""
     text, cp, classes, starts, ends = b.text, b.cp, b.classes, b.starts, b.ends
     colon = np.flatnonzero(((cp == ord(":")) | (cp == 0xFF1A)) & np.concatenate(
         ([False], (classes[:-1] & _ALPHA) != 0)))
@@ -482,21 +487,26 @@ def _credit_features(cols, b: _Batch) -> None:
                 credit[i] += 1
                 if ends[i] - p <= _END_WINDOW:
                     at_end[i] = 1.0
-    cols["n_credit"] = np.log1p(credit)
-    cols["credit_at_end"] = at_end
+    return credit, at_end
 
 
-def _nospace_features(cols, b: _Batch) -> None:
+def _nospace_features(cols, b: _Batch) -> tuple[np.ndarray, np.ndarray]:
+    """Phrases of scripts without spaces (substrings): their own columns, and the credits' count
+    and end flag (as :func:`_credit_features`) for the credit columns of every script."""
     counts = {g: np.zeros(b.n) for g in _NOSPACE_GROUPS}
+    credit_at_end = np.zeros(b.n)
     for _, page_text, offset, _ in _pages_with_phrase_script(b):
         for m in _NOSPACE_PHRASE_RE.finditer(page_text):
             start = offset + m.start()
             i = int(np.searchsorted(b.starts, start, side="right")) - 1
             if i >= 0 and start < b.ends[i]:
                 counts[m.lastgroup][i] += 1
+                if m.lastgroup == "credit" and b.ends[i] - start <= _END_WINDOW:
+                    credit_at_end[i] = 1.0
     for g in ("credit", "ad", "embed"):
         cols[f"n_nospace_{g}"] = np.log1p(counts[g])
     cols["_nospace_agency"] = counts["agency"]
+    return counts["credit"], credit_at_end
 
 
 def _pages_with_phrase_script(b: _Batch) -> list[tuple[int, str, int, slice]]:

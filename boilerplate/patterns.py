@@ -66,7 +66,7 @@ TICKER_PREFIXES = [
     r"(?:dakika|saa)\s\d+\s(?:zilizopita|iliyopita)",
     r"\d+\s?(?:นาที|ชั่วโมง|วินาที)ที่แล้ว",
     r"\d{1,2}時\d{1,2}分",                                      # 14時32分
-    r"\d+\s?(?:分钟|小时|秒)前",                                  # 10 分钟前
+    r"\d+\s?(?:分钟|小时|秒|分鐘|小時)前",                         # 10 分钟前, 10 分鐘前
     r"\d+\s?(?:分|時間)前",                                       # 5分前
     r"منذ\s\d+\s\S+",                                            # منذ 5 دقائق
     r"\+\+\+",                                                  # +++ live-blog marker
@@ -185,8 +185,24 @@ AD_PHRASES = [
     "tangazo", "soma pia", "shiriki",  # sw
 ]
 
-# The same groups in scripts written without spaces (matched as substrings).
+# The same groups in scripts written without spaces (matched as substrings). The Chinese words
+# are given in simplified script, then in traditional script (Taiwan and Hong Kong; converted
+# with OpenCC's s2tw, s2twp and s2hk, leaving out forms that an earlier word already matches,
+# e.g. 圖片來源 in 圖片, and 評論, which is Japanese for "criticism" too), and the credit with a
+# full-width slash that Taiwanese news sites write instead of the colon ("（圖／記者王小明攝）").
 NOSPACE_PHRASES = {
+    "credit": ["写真：", "写真:", "图片：", "图片来源", "圖片", "图：", "摄影：", "資料写真", "画像：",
+               "圖：", "攝影：", "圖／", "图／"],
+    "agency": ["新华社", "共同通信", "연합뉴스", "時事通信", "中新社", "新華社"],
+    "embed": ["转发", "点赞", "再生回数", "分享到", "轉發", "點贊"],
+    "ad": ["广告", "広告", "광고", "相关阅读", "相关新闻", "推荐阅读", "関連記事", "おすすめ", "关注我们",
+           "版权所有", "著作権", "無断転載", "免责声明", "评论", "コメント", "分享", "シェア", "登录", "ログイン",
+           "ホーム", "首页", "ข่าวที่เกี่ยวข้อง", "โฆษณา", "อ่านเพิ่มเติม", "แชร์", "ความคิดเห็น",
+           "廣告", "相關閱讀", "相關閲讀", "相關新聞", "推薦閱讀", "推薦閲讀", "關注我們", "版權所有",
+           "免責聲明", "免責宣告", "登錄", "登入", "首頁"],
+}
+
+PHRASES = {
     "credit": ["写真：", "写真:", "图片：", "图片来源", "圖片", "图：", "摄影：", "資料写真", "画像："],
     "agency": ["新华社", "共同通信", "연합뉴스", "時事通信", "中新社"],
     "embed": ["转发", "点赞", "再生回数", "分享到"],
@@ -210,7 +226,7 @@ QUOTE_CHARS = "\"«»„“”‘’‚‹›「」『』"
 
 # Function characters for scripts without spaces, where word stoplists do not apply.
 STOP_CHARS = {
-    "zh": "的了是在和有我他这也就不人都一上们为到说与被",
+    "zh": "的了是在和有我他这也就不人都一上们为到说与被這們為爲說説與",  # simplified, then traditional
     "ja": "のはにをがでたてとしもるからなどれ",
     "ko": "은는이가을를의에서도와과로",
     "th": "ที่และในของเป็นได้ไม่ให้",
