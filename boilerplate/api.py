@@ -207,7 +207,9 @@ def _gc_paused() -> Iterator[None]:
     that is a full one, which walks every object the process holds: after importing scikit-learn
     and numba over 130,000 of them, about 0.1 s a time. On the benchmark's quick corpus (1.5 MB)
     that was about 190 collections, one of them full about every other run; paused per batch, it
-    is 5, none full, and ``classify_many`` is about 12% faster (``python -m boilerplate.bench``).
+    is 5, none full; ``classify_many`` gained 12-17% on the benchmark's 20 MB corpus and 3-12% on
+    the quick one, whose median of three runs may or may not catch a full collection
+    (``python -m boilerplate.bench``, README).
     Nothing is lost: the pause frees nothing later that reference counting frees now, and the
     collector is re-enabled (if it was on) even when the batch raises.
     """
