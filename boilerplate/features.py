@@ -7,7 +7,7 @@ by page (anything that looks beyond a block stops at its page's edges). The work
 
 1. the text as a numpy array of code points, classified by a lookup table (letters, capitals,
    digits, spaces, punctuation, terminal punctuation, no-space scripts, quotes, symbols) and
-   summed per block with cumulative sums;
+   summed per block with one ``np.add.reduceat`` over the blocks' edges;
 2. marker characters (``@``, ``#``, ``©``, ``…``, credit colons) found with numpy, one regex pass
    anchored at line starts (:data:`boilerplate.patterns.LINE_START`), and one for URLs;
 3. each block's lower-cased word tokens, looked up once for stopwords (in the page's language and
@@ -36,13 +36,15 @@ import numpy as np
 
 from . import lang as _lang
 from .sites import COLUMNS as SITE_COLUMNS
-from .patterns import (CJK_DATE_MARKS, CLOSING_QUOTES, COUNT_AT_END, CREDIT_WORDS, DATE_SEPARATORS, LINE_START,
-                       LINE_START_GROUPS, MONTH_BEFORE_YEAR, NOSPACE_PHRASES, PHRASES, QUOTE_CHARS, TERMINAL_PUNCT)
+from .patterns import (CJK_DATE_MARKS, CLOSING_QUOTES, COUNT_AT_END, CREDIT_ABBREVIATIONS, CREDIT_WORDS,
+                       DATE_SEPARATORS, LINE_START, LINE_START_GROUPS, MONTH_BEFORE_YEAR, NOSPACE_PHRASES, PHRASES,
+                       QUOTE_CHARS, TERMINAL_PUNCT)
 
-FEATURE_VERSION = 10  # 5 and 6 were candidates that stayed on branches (fv5a2, fv6b)
+FEATURE_VERSION = 11  # 5 and 6 were candidates that stayed on branches (fv5a2, fv6b)
 
 # Character classes (bits of the lookup table).
-_ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER = (1 << k for k in range(11))
+_ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER, _SEPARATOR = (
+    1 << k for k in range(12))
 _CLASS_NAMES = ("alpha", "upper", "digit", "space", "punct", "terminal", "nospace_script", "quote", "symbol")
 
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar).
@@ -50,6 +52,7 @@ _NOSPACE_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900
                    (0x0E00, 0x0EFF), (0x1780, 0x17FF), (0x1000, 0x109F))
 _NOSPACE_EVIDENCE = 3.0  # weight of a Han, kana or Thai character when deciding if a block is long enough for language id
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_SEPARATOR_CHARS = "|•·►▶»›"  # between items of menus and breadcrumbs
 
 
 def _mark_ranges() -> list[tuple[int, int]]:
@@ -191,10 +194,17 @@ def featurize_many(texts: Sequence[str], spans_per_page: Sequence[Sequence[tuple
     _page_features(cols, b)
     _context_features(cols, b)
     _page_relative_features(cols, b)
-    out = np.empty((n, len(feature_names())), dtype=np.float32)
-    for k, name in enumerate(feature_names()):
-        out[:, k] = cols[name]
-    return out, tokens
+    return _stack_columns(cols, n), tokens
+
+
+def _stack_columns(cols: dict[str, np.ndarray], n: int) -> np.ndarray:
+    # Filled column by column, a row-major matrix is written with a stride of a whole row: a
+    # cache miss per value. Rows of the transposed matrix fill in order, then one copy transposes.
+    names = feature_names()
+    by_column = np.empty((len(names), n), dtype=np.float32)
+    for k, name in enumerate(names):
+        by_column[k] = cols[name]
+    return np.ascontiguousarray(by_column.T)
 
 
 _PAGE_SEPARATOR = "\n"
@@ -275,24 +285,47 @@ def _char_table() -> np.ndarray:
         table[ord(ch)] |= _QUOTE
     for lo, hi in _NOSPACE_RANGES:
         table[lo:hi + 1] |= _NOSPACE
+    for ch in _SEPARATOR_CHARS:  # a bit of the table: np.isin over the text cost 2 ms per MB
+        table[ord(ch)] |= _SEPARATOR
     for ch in _LINE_BREAKS:
         table[ord(ch)] |= _BREAK
     return table
 
 
 def _classify_chars(cp: np.ndarray) -> np.ndarray:
-    table = _char_table()
-    classes = table[np.minimum(cp, 0xFFFF)]
+    # take() with clipped indices: a third of the time of indexing with np.minimum(cp, 0xFFFF)
+    classes = _char_table().take(cp, mode="clip")
     classes[cp > 0xFFFF] = _SYMBOL  # emoji and other astral symbols
     return classes
 
 
 def _block_sums(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    # 32-bit running sums (64-bit past 2**30 characters, as a mask value can be 2): on a 10 MB
-    # page, half the memory traffic made featurize 1.3x sooner; the sums are the same integers
-    csum = np.zeros(len(mask) + 1, dtype=np.int32 if len(mask) < 2**30 else np.int64)
-    np.cumsum(mask, dtype=csum.dtype, out=csum[1:])
+    """Sum of ``mask`` over ``[start, end)`` for each pair, as floats (whole numbers)."""
+    # 32-bit sums (64-bit past 2**30 characters, as a mask value can be 2): half the memory
+    # traffic of 64-bit ones; the sums are the same integers either way
+    dtype = np.int32 if len(mask) < 2**30 else np.int64
+    bounds = np.empty(2 * len(starts), dtype=np.int64)
+    bounds[0::2], bounds[1::2] = starts, ends
+    if len(bounds) and (bounds[1:] >= bounds[:-1]).all():
+        return _ordered_sums(mask, bounds, dtype)
+    csum = np.zeros(len(mask) + 1, dtype=dtype)  # overlapping or unordered spans
+    np.cumsum(mask, dtype=dtype, out=csum[1:])
     return (csum[ends] - csum[starts]).astype(np.float64)
+
+
+def _ordered_sums(mask: np.ndarray, bounds: np.ndarray, dtype) -> np.ndarray:
+    # Spans in text order (blocks, the gaps between them, their last characters) are summed
+    # with one reduceat over their edges: 4x sooner than a running sum over every character,
+    # which numpy does not vectorise. In order, the edges cover the text once (linear time).
+    # reduceat takes no index == len(mask): edges there are left out, and the sum before them
+    # runs to the end of the mask, where its span ends
+    inside = int(np.searchsorted(bounds, len(mask)))
+    sums = np.zeros(len(bounds) // 2, dtype=dtype)
+    if inside:
+        in_text = np.add.reduceat(mask, bounds[:inside], dtype=dtype)[0::2]
+        sums[:len(in_text)] = in_text
+    sums[bounds[0::2] == bounds[1::2]] = 0  # reduceat gives mask[start] for an empty span
+    return sums.astype(np.float64)
 
 
 def _char_features(cols, b: _Batch) -> None:
@@ -343,9 +376,14 @@ def _terminal_before_quote(b: _Batch) -> np.ndarray:
 
 _URL = re.compile(r"https?://|www\.")
 _CREDIT_WORD_BEFORE = re.compile(f"([{_WORD_CHARS}]+)\\s?$")
-_CREDIT_SET = frozenset(CREDIT_WORDS)
+_CREDIT_SET = frozenset(CREDIT_WORDS + CREDIT_ABBREVIATIONS)
+_CREDIT_ABBREVIATION = re.compile(r"\b(?:" + "|".join(CREDIT_ABBREVIATIONS) + r")\.(?=\s\S)", re.IGNORECASE)
 _NOSPACE_GROUPS = tuple(NOSPACE_PHRASES)
-_NOSPACE_PHRASE_RE = re.compile("|".join(f"(?P<{g}>" + "|".join(map(re.escape, ws)) + ")" for g, ws in NOSPACE_PHRASES.items()))
+# One alternation of the phrases, in order, without a group per phrase list: sre then skips to
+# the phrases' first characters, where the groups made it try every position (30x slower). The
+# first list holding the matched phrase is its group, as the first group to match was.
+_NOSPACE_PHRASE_RE = re.compile("|".join(map(re.escape, itertools.chain.from_iterable(NOSPACE_PHRASES.values()))))
+_NOSPACE_GROUP_OF = {phrase: group for group, phrases in reversed(NOSPACE_PHRASES.items()) for phrase in phrases}
 _END_WINDOW = 60  # characters: a credit or copyright this close to a block's end "closes" it
 
 
@@ -374,7 +412,7 @@ def _marker_features(cols, b: _Batch) -> None:
     ellipsis = (cp == 0x2026) | ((cp == ord(".")) & np.concatenate((cp[1:] == ord("."), [False]))
                                  & np.concatenate((cp[2:] == ord("."), [False, False])))
     cols["n_ellipsis"] = np.log1p(_block_sums(ellipsis, starts, ends))
-    cols["n_separator_chars"] = np.log1p(_block_sums(np.isin(cp, _SEPARATOR_CODES), starts, ends))
+    cols["n_separator_chars"] = np.log1p(_block_sums((classes & _SEPARATOR) != 0, starts, ends))
     copyright_ = cp == 0xA9
     cols["n_copyright"] = np.log1p(_block_sums(copyright_, starts, ends))
     cols["copyright_at_end"] = _block_sums(copyright_, np.maximum(ends - _END_WINDOW, starts), ends) > 0
@@ -393,9 +431,6 @@ def _marker_features(cols, b: _Batch) -> None:
     # trees learn what a credit means from the many pages in spaced scripts
     cols["n_credit"] = np.log1p(credit + nospace_credit)
     cols["credit_at_end"] = np.maximum(credit_at_end, nospace_credit_at_end)
-
-
-_SEPARATOR_CODES = [ord(c) for c in "|•·►▶»›"]
 
 
 def _positions_per_block(pos: np.ndarray, starts, ends, match_ends: np.ndarray | None = None) -> np.ndarray:
@@ -427,9 +462,10 @@ def _dates_and_times(b: _Batch) -> tuple[np.ndarray, np.ndarray]:
     """
     text, cp = b.text, b.cp
     n = len(cp)
-    digit = ((cp >= 48) & (cp <= 57)).view(np.int8) if n else np.zeros(0, dtype=np.int8)
-    edges = np.diff(np.concatenate(([0], digit, [0])))
-    s, e = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    digit = (cp >= 48) & (cp <= 57)
+    # where the mask changes (padded with non-digits), runs start and end in turn
+    change = np.flatnonzero(np.concatenate(([False], digit)) != np.concatenate((digit, [False])))
+    s, e = change[0::2], change[1::2]
     length = e - s
     value = np.zeros(len(s), dtype=np.int64)
     for k in range(4):
@@ -471,15 +507,22 @@ def _cjk_dates(cp, s, e, length, after, nxt, year_mark: int, month_mark: int) ->
 
 
 def _credit_features(b: _Batch) -> tuple[np.ndarray, np.ndarray]:
-    """Credit words before a colon ('Bild: keystone', '(Foto: AFP)', 'Фото: ТАСС'): per block,
-    how many, and whether one is within :data:`_END_WINDOW` characters of the block's end."""
+    """Credit words before a colon ('Bild: keystone', '(Foto: AFP)', 'Фото: ТАСС', and French
+    'Photo : AFP' with its space), and abbreviated ones ('fot. PAP'): per block, how many, and
+    whether one is within :data:`_END_WINDOW` characters of the block's end."""
     text, cp, classes, starts, ends = b.text, b.cp, b.classes, b.starts, b.ends
-    colon = np.flatnonzero(((cp == ord(":")) | (cp == 0xFF1A)) & np.concatenate(
-        ([False], (classes[:-1] & _ALPHA) != 0)))
+    alpha, space = (classes & _ALPHA) != 0, (classes & _SPACE) != 0
+    after_word = np.zeros(len(cp), dtype=bool)
+    after_word[1:] = alpha[:-1]
+    after_word[2:] |= alpha[:-2] & space[1:-1]
+    colon = np.flatnonzero(((cp == ord(":")) | (cp == 0xFF1A)) & after_word)
+    # the period ends the word; a name follows a credit ("fot. PAP"), a word goes on in prose ("aparat fot. cyfrowy")
+    abbreviated = [m.end() - 1 for m in _CREDIT_ABBREVIATION.finditer(text) if text[m.end() + 1].isupper()]
+    marks = np.union1d(colon, np.array(abbreviated, dtype=np.int64))
     credit, at_end = np.zeros(b.n), np.zeros(b.n)
-    if len(colon):
-        block = np.searchsorted(starts, colon, side="right") - 1
-        for p, i in zip(colon.tolist(), block.tolist()):
+    if len(marks):
+        block = np.searchsorted(starts, marks, side="right") - 1
+        for p, i in zip(marks.tolist(), block.tolist()):
             if i < 0 or p >= ends[i]:
                 continue
             m = _CREDIT_WORD_BEFORE.search(text, max(starts[i], p - 24), p)  # within the block
@@ -495,40 +538,47 @@ def _nospace_features(cols, b: _Batch) -> tuple[np.ndarray, np.ndarray]:
     and end flag (as :func:`_credit_features`) for the credit columns of every script."""
     counts = {g: np.zeros(b.n) for g in _NOSPACE_GROUPS}
     credit_at_end = np.zeros(b.n)
-    for _, page_text, offset, _ in _pages_with_phrase_script(b):
-        for m in _NOSPACE_PHRASE_RE.finditer(page_text):
-            start = offset + m.start()
-            i = int(np.searchsorted(b.starts, start, side="right")) - 1
-            if i >= 0 and start < b.ends[i]:
-                counts[m.lastgroup][i] += 1
-                if m.lastgroup == "credit" and b.ends[i] - start <= _END_WINDOW:
-                    credit_at_end[i] = 1.0
+    # no phrase holds the newline between two pages: matches over the batch's text are the pages'
+    for m in _NOSPACE_PHRASE_RE.finditer(b.text):
+        start, group = m.start(), _NOSPACE_GROUP_OF[m.group()]
+        i = int(np.searchsorted(b.starts, start, side="right")) - 1
+        if i >= 0 and start < b.ends[i]:
+            counts[group][i] += 1
+            if group == "credit" and b.ends[i] - start <= _END_WINDOW:
+                credit_at_end[i] = 1.0
     for g in ("credit", "ad", "embed"):
         cols[f"n_nospace_{g}"] = np.log1p(counts[g])
     cols["_nospace_agency"] = counts["agency"]
     return counts["credit"], credit_at_end
 
 
-def _pages_with_phrase_script(b: _Batch) -> list[tuple[int, str, int, slice]]:
-    """The pages with a character of the no-space phrases' scripts (Thai, CJK, kana, Hangul).
-
-    Most pages have none, and the phrase alternation is the slowest regex of a page.
-    """
-    cp = b.cp
-    script = ((cp >= 0x0E00) & (cp <= 0x0EFF)) | ((cp >= 0x3040) & (cp <= 0x9FFF)) | ((cp >= 0xAC00) & (cp <= 0xD7AF))
-    if not script.any():
-        return []
-    csum = np.concatenate(([0], np.cumsum(script, dtype=np.int64)))
-    page_end = np.append(b.char_offset[1:] - len(_PAGE_SEPARATOR), len(cp))
-    has = (csum[page_end] - csum[b.char_offset]) > 0
-    return [page for page in b.pages() if has[page[0]]]
-
-
 # ---------------------------------------------------------------------------------------------
 # 3. tokens and language
 
+class _Words:
+    """The lower-cased words of a batch's blocks, block by block and in one list, and where each
+    block's words are in that list (``start``, ``end``, ``count``).
+
+    The one list lets each word be looked up once (:func:`_kinds_of_words`) and the phrase index
+    visit only the words that start a phrase. (Tokenising the joined blocks in one findall was
+    no sooner: splitting its words back into blocks cost what the calls per block did.)
+    """
+
+    def __init__(self, block_texts: Sequence[str]):
+        self.per_block = [_WORD.findall(text.lower()) for text in block_texts]
+        self.flat = list(itertools.chain.from_iterable(self.per_block))
+        self.count = np.fromiter(map(len, self.per_block), dtype=np.int64, count=len(block_texts))
+        self.end = np.cumsum(self.count)
+        self.start = self.end - self.count
+
+    def block_sums(self, flags: np.ndarray) -> np.ndarray:
+        """How many of each block's words are flagged (``flags``: one per word of the list)."""
+        csum = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+        return csum[self.end] - csum[self.start]
+
+
 class _PhraseIndex:
-    """Word n-grams of several groups, indexed by first word, matched over a token list."""
+    """Word n-grams of several groups, indexed by first word, matched over a batch's words."""
 
     def __init__(self, groups: dict[str, list[str]]):
         self.groups = tuple(groups)
@@ -540,34 +590,56 @@ class _PhraseIndex:
                     self.by_first.setdefault(toks[0], []).append((toks[1:], gi))
         self.first_words = frozenset(self.by_first)
 
-    def match(self, toks: list[str]) -> tuple[list[int], list[int], list[int], int]:
-        """Per group: hit count, hits in the last 5 tokens, hits at token 0; and tokens covered."""
-        k = len(self.groups)
-        hits, tail, head = [0] * k, [0] * k, [0] * k
-        covered = 0
-        last = len(toks) - 5
-        get = self.by_first.get
-        for i, w in enumerate(toks):
-            entries = get(w)
-            if not entries:
-                continue
-            for rest, gi in entries:
-                if rest and tuple(toks[i + 1:i + 1 + len(rest)]) != rest:
+    def match(self, words: _Words, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per block and group: hit count, hits starting in the block's last 5 words, hits at its
+        first word; and per block the words covered by hits. ``candidates``: the positions of
+        the words in :attr:`first_words`."""
+        flat, block_end = words.flat, words.end.tolist()
+        block = np.searchsorted(words.end, candidates, side="right")
+        found = []  # (position, block, group, words covered)
+        for j, i in zip(candidates.tolist(), block.tolist()):
+            for rest, gi in self.by_first[flat[j]]:
+                if rest and tuple(flat[j + 1:min(j + 1 + len(rest), block_end[i])]) != rest:
                     continue
-                hits[gi] += 1
-                covered += 1 + len(rest)
-                if i >= last:
-                    tail[gi] += 1
-                if i == 0:
-                    head[gi] += 1
-        return hits, tail, head, covered
+                found.append((j, i, gi, 1 + len(rest)))
+        n, k = len(words.count), len(self.groups)
+        pos, row, group, covered = np.array(found, dtype=np.int64).reshape(-1, 4).T
+        local = pos - words.start[row]  # the hit's word index within its block
+        cell = row * k + group
+
+        def per_cell(where) -> np.ndarray:
+            return np.bincount(cell[where], minlength=n * k).reshape(n, k).astype(np.float64)
+
+        hits, tail, head = per_cell(slice(None)), per_cell(local >= words.count[row] - 5), per_cell(local == 0)
+        return hits, tail, head, np.bincount(row, covered, minlength=n)
 
 
 _PHRASE_INDEX = _PhraseIndex(PHRASES)
+_STOPWORD, _PHRASE_START = 1, 2  # bits of a word's kind
+
+
+@functools.lru_cache(maxsize=None)
+def _word_kinds(lang: str) -> dict[str, int]:
+    """The words that are stopwords of ``lang`` or start a phrase, and which of the two."""
+    kinds = dict.fromkeys(_lang.stopwords(lang), _STOPWORD)
+    for word in _PHRASE_INDEX.first_words:
+        kinds[word] = kinds.get(word, 0) | _PHRASE_START
+    return kinds
+
+
+def _kinds_of_words(b: _Batch, words: _Words, page_langs: list[str]) -> np.ndarray:
+    """Each word's kind (bits :data:`_STOPWORD` in its page's language, :data:`_PHRASE_START`):
+    one dictionary look-up per word, where testing a stoplist and the phrases' first words was two."""
+    kinds = np.zeros(len(words.flat), dtype=np.uint8)
+    for p, _, _, rows in b.pages():
+        lo, hi = int(words.start[rows.start]), int(words.end[rows.stop - 1])
+        kinds[lo:hi] = np.fromiter(map(_word_kinds(page_langs[p]).get, words.flat[lo:hi], itertools.repeat(0)),
+                                   dtype=np.uint8, count=hi - lo)
+    return kinds
 
 
 def _language_features(cols, b: _Batch) -> list[list[str]]:
-    n, texts, starts, ends = b.n, b.block_texts, b.starts, b.ends
+    texts, starts, ends = b.block_texts, b.starts, b.ends
     lengths = ends - starts
     # a character of a no-space script says about as much as a short word
     evidence = lengths.astype(np.float64) * (1.0 + (_NOSPACE_EVIDENCE - 1.0) * cols["ratio_nospace_script"])
@@ -583,36 +655,15 @@ def _language_features(cols, b: _Batch) -> list[list[str]]:
     cols["lang_differs"] = known & (conf > 0.4) & np.array([lg != pl for lg, pl in zip(langs, row_page_lang)])
     cols["lang_is_english"] = np.array([lg == "en" for lg in langs])
 
-    groups = _PHRASE_INDEX.groups
-    stop_page, stop_own, stop_count = np.zeros(n), np.zeros(n), np.zeros(n)
-    hits = np.zeros((n, len(groups)))
-    tail = np.zeros((n, len(groups)))
-    head = np.zeros((n, len(groups)))
-    ad_fraction = np.zeros(n)
-    ad = groups.index("ad")
-    first_words = _PHRASE_INDEX.first_words
-    tokens = [_WORD.findall(t.lower()) for t in texts]
-    for i, (toks, page_lang) in enumerate(zip(tokens, row_page_lang)):
-        if not toks:
-            continue
-        ntok = len(toks)
-        page_stop = _lang.stopwords(page_lang)
-        if page_stop:
-            k = sum(map(page_stop.__contains__, toks))
-            stop_page[i], stop_count[i] = k / ntok, math.log1p(k)
-        own = _lang.stopwords(langs[i]) if langs[i] else page_stop
-        if own:
-            stop_own[i] = (sum(map(own.__contains__, toks)) / ntok) if own is not page_stop else stop_page[i]
-        if first_words.isdisjoint(toks):  # most blocks: no phrase can start here
-            continue
-        h, tl, hd, covered = _PHRASE_INDEX.match(toks)
-        hits[i], tail[i], head[i] = h, tl, hd
-        ad_fraction[i] = min(covered / ntok, 1.0) if h[ad] else 0.0
+    words = _Words(texts)
+    kinds = _kinds_of_words(b, words, page_langs)
+    stop_page, stop_own, stop_count = _stopword_features(b, words, (kinds & _STOPWORD) != 0, langs, page_langs,
+                                                         row_page_lang)
     # no-space scripts: function characters per character instead of stopwords (one pass per language)
     page_lang_of_row = np.array(row_page_lang, dtype=object)
     for page_lang in sorted({lg for lg in page_langs if _lang.stop_chars(lg)}):
         rows = np.flatnonzero(page_lang_of_row == page_lang)
-        k = _block_sums(np.isin(b.cp, [ord(c) for c in _lang.stop_chars(page_lang)]), starts[rows], ends[rows])
+        k = _stop_char_counts(page_lang, b.cp, starts[rows], ends[rows])
         stop_page[rows] = k / np.maximum(lengths[rows], 1)
         stop_count[rows] = np.log1p(k)
         same = np.array([langs[i] == page_lang for i in rows.tolist()])
@@ -620,16 +671,61 @@ def _language_features(cols, b: _Batch) -> list[list[str]]:
     page_nospace = np.array([float(bool(_lang.stop_chars(lg))) for lg in page_langs])
     cols["stop_density_page_lang"], cols["stop_count_page_lang"] = stop_page, stop_count
     cols["stop_density_own_lang"] = stop_own
-    agency = groups.index("agency")
+    _phrase_features(cols, words, np.flatnonzero(kinds & _PHRASE_START))
+    cols["_page_lang_known"] = b.per_page(np.array([float(bool(lg)) for lg in page_langs]))
+    cols["_page_nospace"] = b.per_page(page_nospace)
+    return words.per_block
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_char_table(lang: str) -> np.ndarray:
+    """Whether each code point of the BMP is a function character of ``lang``; U+FFFF, where
+    ``take(mode="clip")`` puts astral code points, never is. np.isin over the text was 10x slower."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(c) for c in _lang.stop_chars(lang)]] = True
+    return table
+
+
+def _stop_char_counts(lang: str, cp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many of ``lang``'s function characters each span holds."""
+    table, lengths = _stop_char_table(lang), ends - starts
+    if (lengths >= 0).all() and lengths.sum() <= len(cp):  # read only these blocks, not the batch
+        span, pos = _positions_between(starts, ends)
+        return np.bincount(span, weights=table.take(cp[pos], mode="clip"), minlength=len(starts))
+    return _block_sums(table.take(cp, mode="clip"), starts, ends)
+
+
+def _stopword_features(b: _Batch, words: _Words, is_stop: np.ndarray, langs: list[str], page_langs: list[str],
+                       row_page_lang: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per block: the share of its words in the page language's stoplist (``is_stop``: each
+    word's), in its own language's, and the log of the page language's count."""
+    n, flat = b.n, words.flat
+    with_list = b.per_page(np.array([bool(_lang.stopwords(lg)) for lg in page_langs]))
+    stop_page, stop_own, stop_count = np.zeros(n), np.zeros(n), np.zeros(n)
+    counted = np.flatnonzero(with_list & (words.count > 0))
+    k = words.block_sums(is_stop)[counted]
+    stop_page[counted] = k / words.count[counted]  # as Python's int / int: both exact in a double
+    stop_count[counted] = [math.log1p(x) for x in k.tolist()]  # numpy's log1p may differ in the last bit
+    # a block in the page's language (or in none) shares the page's density; others count their own
+    stop_own[:] = stop_page
+    for i, (lang, page_lang) in enumerate(zip(langs, row_page_lang)):
+        if lang and lang != page_lang:
+            own, ntok = _lang.stopwords(lang), int(words.count[i])
+            stop_own[i] = sum(map(own.__contains__, flat[words.start[i]:words.end[i]])) / ntok if own and ntok else 0.0
+    return stop_page, stop_own, stop_count
+
+
+def _phrase_features(cols, words: _Words, candidates: np.ndarray) -> None:
+    groups = _PHRASE_INDEX.groups
+    hits, tail, head, covered = _PHRASE_INDEX.match(words, candidates)
+    agency, ad = groups.index("agency"), groups.index("ad")
     cols["n_agency"] = np.log1p(hits[:, agency] + cols.pop("_nospace_agency"))
     cols["agency_at_end"] = tail[:, agency] > 0
     cols["n_embed"] = np.log1p(hits[:, groups.index("embed")])
-    cols["n_ad"] = np.log1p(hits[:, groups.index("ad")])
-    cols["ad_token_fraction"] = ad_fraction
-    cols["ad_at_start"] = head[:, groups.index("ad")] > 0
-    cols["_page_lang_known"] = b.per_page(np.array([float(bool(lg)) for lg in page_langs]))
-    cols["_page_nospace"] = b.per_page(page_nospace)
-    return tokens
+    cols["n_ad"] = np.log1p(hits[:, ad])
+    # as Python's int / int (both exact in a double); a block without an ad word has none covered
+    cols["ad_token_fraction"] = np.where(hits[:, ad] > 0, np.minimum(covered / np.maximum(words.count, 1), 1.0), 0.0)
+    cols["ad_at_start"] = head[:, ad] > 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -664,13 +760,13 @@ def _layout_features(cols, b: _Batch) -> None:
     cols["length_rank"] = (rank - first) / np.maximum(size - 1, 1)
     keys = list(zip(b.page.tolist(), b.block_texts))
     counts = Counter(keys)
-    cols["duplicate_count"] = np.log1p(np.array([counts[k] - 1 for k in keys], dtype=np.float64))
+    cols["duplicate_count"] = np.log1p(np.fromiter(map(counts.__getitem__, keys), dtype=np.float64, count=n) - 1)
     shapes = _prefix_shapes(b.cp, b.classes, b.starts, b.ends)
     same = np.zeros(n)
-    for off in (-2, -1, 1, 2):
-        j = np.arange(n) + off
-        ok = (j >= first) & (j < last)
-        same[ok] += np.all(shapes[ok] == shapes[j[ok]], axis=1)
+    for k in (1, 2):  # block i and block i + k: a pair compared once, counted for both
+        equal = np.all(shapes[k:] == shapes[:-k], axis=1) & (b.page[k:] == b.page[:-k])
+        same[:-k] += equal
+        same[k:] += equal
     cols["same_prefix_neighbours"] = same / 4.0
     cols["ticker_run_length"] = np.log1p(_run_lengths(cols["timestamp_prefix_at_start"] > 0, local == 0))
     _period_features(cols, b)
@@ -721,10 +817,32 @@ def _paragraph_breaks(cp, classes, starts, ends) -> np.ndarray:
     """
     if len(starts) < 2:
         return np.zeros(0, dtype=bool)
-    breaks = ((classes & _BREAK) != 0).astype(np.int8)
-    breaks[:-1][(cp[:-1] == 13) & (cp[1:] == 10)] = 0
-    breaks[cp == 0x2029] = 2
-    return _block_sums(breaks, ends[:-1], starts[1:]) >= 2
+    gap_start, gap_end = ends[:-1], starts[1:]
+    if np.maximum(gap_end - gap_start, 0).sum() <= len(cp):  # blocks in order: a few characters per separator
+        gap, pos = _positions_between(gap_start, gap_end)
+        return np.bincount(gap, weights=_line_breaks_at(cp, classes, pos), minlength=len(gap_start)) >= 2
+    return _block_sums(_line_breaks_at(cp, classes, np.arange(len(cp))), gap_start, gap_end) >= 2
+
+
+def _line_breaks_at(cp, classes, pos: np.ndarray) -> np.ndarray:
+    """Line breaks at the positions ``pos``: 1, 2 for U+2029, 0 for the CR of a CRLF."""
+    breaks = ((classes[pos] & _BREAK) != 0).astype(np.int8)
+    after = np.minimum(pos + 1, len(cp) - 1)
+    breaks[(cp[pos] == 13) & (cp[after] == 10) & (pos + 1 < len(cp))] = 0
+    breaks[cp[pos] == 0x2029] = 2
+    return breaks
+
+
+def _positions_between(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every position of every span ``[start, end)`` (none where end <= start), and its span's index.
+
+    >>> [a.tolist() for a in _positions_between(np.array([2, 7, 9]), np.array([4, 7, 10]))]
+    [[0, 0, 2], [2, 3, 9]]
+    """
+    lengths = np.maximum(ends - starts, 0)
+    span = np.repeat(np.arange(len(starts)), lengths)
+    first_of_span = np.cumsum(lengths) - lengths  # where each span's positions begin in the list
+    return span, np.arange(len(span)) - first_of_span[span] + starts[span]
 
 
 _SHAPE_CHARS = 6
@@ -843,10 +961,13 @@ def _page_relative_features(cols, b: _Batch) -> None:
 
 def _shift(values: np.ndarray, off: int, b: _Batch) -> np.ndarray:
     """values[i + off] (rows), with 0 outside the block's page."""
-    j = np.arange(len(values)) + off
-    inside = (j >= b.first) & (j < b.last)
+    n = len(values)
     out = np.zeros_like(values)
-    out[inside] = values[j[inside]]
+    lo = max(0, -off)
+    hi = max(lo, n - max(0, off))
+    out[lo:hi] = values[lo + off:hi + off]  # a slice: fancy indexing copied rows one by one
+    j = np.arange(n) + off
+    out[(j < b.first) | (j >= b.last)] = 0
     return out
 
 

@@ -57,7 +57,10 @@ TICKER_PREFIXES = [
     _any_word("сегодня|вчера|heute|gestern|today|yesterday|hier|aujourd'hui|hoy|ayer|oggi|ieri|"
               "dnes|včera|tegnap|azi|hôm nay|hôm qua|hari ini|kemarin|tänään|eilen|"
               "jučer|danas|днес|אתמול|היום|دیروز|امروز|ahir|avui|jana|leo|เมื่อวาน|วันนี้") + r"[,،]?\s" + _TIME,
-    r"\d+\s?(?:min|mins|minutes?|hrs?|hours?|h|std|stunden|sek|sec|seconds?)\.?\s(?:ago|fa|atrás|geleden|temu)",
+    # "5 min ago", and the units written out in data/'s languages ("2 ore fa", "3 godz. temu",
+    # "10 minutos atrás"; feature version 11)
+    r"\d+\s?(?:min|mins|minutes?|minuti|minutos|minuten|minut[aey]?|hrs?|hours?|h|std|stunden?|ore|ora|"
+    r"horas?|uur|godz|godzin[ay]?|sek|sec|seconds?|secondi|segundos|sekund[ay]?)\.?\s(?:ago|fa|atrás|geleden|temu)",
     r"\d+\s?(?:минут[уы]?|час(?:а|ов)?|секунд)\s(?:назад)",     # 5 минут назад
     r"\d+\s?(?:perce|órája|(?:phút|giờ)\strước|(?:menit|jam)\s(?:yang\s)?lalu|(?:minuuttia|tuntia)\ssitten)",
     r"לפני\s(?:שעה|שעתיים|דקה|דקות)",
@@ -70,6 +73,8 @@ TICKER_PREFIXES = [
     r"\d+\s?(?:分|時間)前",                                       # 5分前
     r"منذ\s\d+\s\S+",                                            # منذ 5 دقائق
     r"\+\+\+",                                                  # +++ live-blog marker
+    # a match minute of a sports live ticker, any language: "84'", "45+2'", "90.+3'" (version 11)
+    r"\d{1,3}\.?(?:\s?\+\s?\d{1,2})?['’′]",
 ]
 
 # Dates and clock times anywhere in a block: bylines, comment headers, teaser and archive lists
@@ -113,7 +118,11 @@ CREDIT_WORDS = [
     "φωτογραφία", "사진", "صورة", "الصورة", "תמונה", "ภาพ", "ảnh", "foto's", "billede", "bilde",
     # languages with no page in data/ (see AD_PHRASES)
     "zdroj", "forrás", "kép", "sursa", "sursă", "nguồn", "sumber", "gambar", "izvor", "vir", "kuvaaja",
+    # version 11: the Spanish accent, and Dutch/Czech/Romanian "fotografie"
+    "fotografía", "fotografie",
 ]
+CREDIT_ABBREVIATIONS = ["fot"]
+"""Credit words abbreviated with a period instead of a colon after them ("fot. PAP", Polish)."""
 CREDIT_AGENCIES = [
     "keystone", "getty", "getty images", "afp", "reuters", "dpa", "ap photo", "epa", "imago",
     "shutterstock", "istock", "istockphoto", "ansa", "efe", "tass", "ria novosti", "xinhua", "kyodo",
@@ -134,6 +143,13 @@ EMBED_PHRASES = [
     "original sound", "originalton", "son original", "sonido original", "posted by", "tweets by",
     "follow on instagram", "views", "aufrufe", "vues", "visualizaciones", "просмотров", "просмотры",
     "retweets", "likes", "reposts", "watch later", "share", "copy link", "tap to unmute",
+    # version 11: Instagram's and YouTube's own link texts and view counts in data/'s other languages
+    "voir cette publication sur instagram", "ver esta publicación en instagram", "visualizza questo post su instagram",
+    "ver esta publicação no instagram", "ver essa foto no instagram", "dit bericht op instagram bekijken",
+    "wyświetl ten post na instagramie", "посмотреть эту публикацию в instagram", "visa det här inlägget på instagram",
+    "bu gönderiyi instagram da gör", "post udostępniony przez", "een bericht gedeeld door",
+    "assistir no youtube", "смотреть на youtube", "bekijken op youtube", "obejrzyj w youtube",
+    "visualizzazioni", "visualizações", "wyświetleń", "weergaven",
 ]
 
 # Advertising, teaser headers, navigation, prompts, footers and comment sections.
@@ -194,7 +210,7 @@ NOSPACE_PHRASES = {
     "credit": ["写真：", "写真:", "图片：", "图片来源", "圖片", "图：", "摄影：", "資料写真", "画像：",
                "圖：", "攝影：", "圖／", "图／"],
     "agency": ["新华社", "共同通信", "연합뉴스", "時事通信", "中新社", "新華社"],
-    "embed": ["转发", "点赞", "再生回数", "分享到", "轉發", "點贊"],
+    "embed": ["转发", "点赞", "再生回数", "分享到", "轉發", "點贊", "回視聴", "この投稿をInstagramで見る"],
     "ad": ["广告", "広告", "광고", "相关阅读", "相关新闻", "推荐阅读", "関連記事", "おすすめ", "关注我们",
            "版权所有", "著作権", "無断転載", "免责声明", "评论", "コメント", "分享", "シェア", "登录", "ログイン",
            "ホーム", "首页", "ข่าวที่เกี่ยวข้อง", "โฆษณา", "อ่านเพิ่มเติม", "แชร์", "ความคิดเห็น",

@@ -55,6 +55,9 @@ def test_chinese_counts_tokens_by_characters():
     "prije 4 minute Sudar", "jučer, 19:22 – Policija", "преди 5 минути Кметът", "for 5 minutter siden Ferja",
     "לפני 25 דקות הדולר", "לפני שעה רשות", "אתמול, 19:22 חברת", "۱۵ دقیقه پیش آغاز", "دیروز، ۱۹:۲۲ دستگیری",
     "Dakika 10 zilizopita Mvua", "Jana, 19:22 Polisi", "5 นาทีที่แล้ว ข่าว", "avui, 14:32 Tallada",
+    # match minutes of sports tickers, and relative times with the unit written out (version 11)
+    "84' Gelbe Karte", "90.+3' TOR für Borkenau", "45+2' Halbzeit", "12’ Gol del Betis",
+    "3 godz. temu Ferie", "12 minut temu Wypadek", "2 ore fa Roma", "10 minutos atrás Lisboa",
 ])
 def test_timestamp_prefixes_in_many_formats(line):
     _, X = features_of(line)
@@ -63,7 +66,8 @@ def test_timestamp_prefixes_in_many_formats(line):
 
 @pytest.mark.parametrize("line", ["2014 gründete Russland die Union.", "Um 14 Uhr begann es.", "300'000 Reservisten",
                                   "Predsjednik je rekao", "5 perces csapat", "5 phút Hà Nội",
-                                  "Jana Nováková 19 let", "for 5 minutes", "Leo 1999", "پیش از ۱۹۹۰"])
+                                  "Jana Nováková 19 let", "for 5 minutes", "Leo 1999", "پیش از ۱۹۹۰",
+                                  "80's music was loud", "5'10\" tall", "2 ore di coda"])
 def test_years_and_numbers_are_not_timestamps(line):
     _, X = features_of(line)
     assert col(X, "timestamp_prefix_at_start") == [0.0]
@@ -90,6 +94,9 @@ def test_digits_ratio():
     ("Фото: ТАСС", 1.0),
     ("Ministr na tiskové konferenci. Zdroj: ČTK", 1.0),
     ("Lễ khởi công dự án. Nguồn: VnExpress", 1.0),
+    ("Le clafoutis encore tiède. Photo : Margaux D.", 1.0),  # French typography: a space before the colon
+    ("Pod szpitalem zebrało się kilkadziesiąt osób. Fot. PAP", 1.0),
+    ("Fotografía: Andrés Molina", 1.0),
 ])
 def test_credit_lines(line, at_end):
     _, X = features_of(line)
@@ -97,8 +104,10 @@ def test_credit_lines(line, at_end):
     assert col(X, "n_credit")[0] > 0
 
 
-def test_credit_word_without_colon_is_not_a_credit():
-    _, X = features_of("The photo shows a bridge over the river.")
+@pytest.mark.parametrize("line", ["The photo shows a bridge over the river.", "Il a dit : « photo interdite »",
+                                  "W tym roku fot.", "Kup aparat fot. cyfrowy"])
+def test_credit_word_without_its_separator_is_not_a_credit(line):
+    _, X = features_of(line)
     assert col(X, "n_credit") == [0.0]
 
 
