@@ -11,14 +11,16 @@ named measurement that adds rows to one table and one entry to the JSON report:
 * ``justext`` -- jusText's paragraph classifier (:func:`boilerplate.peers.justext_body`) over the
   same blocks in the same process, and our speed as a multiple of it. The blocks are segmented
   before the clock starts: jusText is timed on classification alone.
+* ``features`` -- ``featurize_many`` alone over the same pages and batches, one core: the feature
+  code's share of ``throughput`` (the rest is the tree walk and building the documents).
 * ``linearity`` -- one page of 1 MB and one of 10 MB made by repeating the corpus's paragraphs,
   and a 10 MB page on a single line: time per page and the ratio to the 1 MB page (10 = linear).
 
 More sections (``-j`` speed-up, peak RSS, Spark) plug in with the :func:`section` decorator.
 ``--compare-to OLD.json`` prints each headline figure next to the same figure of an earlier run.
 
->>> [name for name in SECTIONS][:3]
-['throughput', 'justext', 'linearity']
+>>> [name for name in SECTIONS][:4]
+['throughput', 'justext', 'features', 'linearity']
 """
 from __future__ import annotations
 
@@ -227,6 +229,27 @@ def justext_peer(bench: Bench) -> dict[str, Any]:
         out["ours_over_justext"] = round(ours / mb_s, 4)  # 2 decimals made a slow run's 0.004 a zero
         bench.row("classify_many / jusText", f"{ours / mb_s:.2f}x", "(> 1: we are faster)")
     return out
+
+
+@section("features", "featurize_many alone, one core")
+def features_only(bench: Bench) -> dict[str, Any]:
+    """The feature matrix of the corpus without the trees: where the time goes besides the walk."""
+    from .segment import block_spans
+
+    corpus, args = bench.corpus, bench.args
+    spans = [block_spans(t) for t in corpus.texts]
+
+    def run() -> int:
+        return sum(len(bench.model.featurize_many(corpus.texts[i:i + args.batch_size],
+                                                  spans[i:i + args.batch_size]))
+                   for i in range(0, len(corpus.texts), args.batch_size))
+
+    bench.model.featurize_many(corpus.texts[:20], spans[:20])  # warm-up: lazy loads
+    with one_core():
+        seconds, times, rows = timed(run, args.runs)
+    bench.row("featurize_many, 1 core", f"{corpus.mb / seconds:.2f} MB/s",
+              f"{seconds:.3f} s for {rows} blocks, median of {len(times)}")
+    return {"mb_per_s": round(corpus.mb / seconds, 3), "seconds": [round(t, 3) for t in times], "blocks": rows}
 
 
 @section("linearity", "cost against page size")

@@ -67,13 +67,14 @@ def test_bench_reports_every_section(corpus_file: Path, model_file: Path, tmp_pa
                                      capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bench.json"
     rc = bench.main(["--mb", "0.02", "--runs", "1", "--sizes", "0.005,0.05", "--data", str(corpus_file),
-                     "--sections", "throughput,justext,linearity",  # the corpus-scale ones: test_classify_cli
+                     "--sections", "throughput,justext,features,linearity",  # the corpus-scale ones: test_classify_cli
                      "--pages", str(tmp_path / "absent.jsonl"), "--model", str(model_file), "--json", str(out),
                      "--quiet"])
     assert rc == 0
     report = json.loads(out.read_text())
     sections = report["sections"]
-    assert set(sections) == {"throughput", "justext", "linearity"}
+    assert set(sections) == {"throughput", "justext", "features", "linearity"}
+    assert sections["features"]["blocks"] == sections["throughput"]["blocks"]  # the same pages, every block
     assert sections["throughput"]["mb_per_s"] > 0 and sections["throughput"]["pages_per_s"] > 0
     assert sections["throughput"]["blocks"] > 0
     assert sections["justext"]["ours_over_justext"] > 0
