@@ -371,3 +371,33 @@ def test_site_arrays_go_to_their_own_pages():
     assert X[:, column].tolist() == [1.0, 0.0, 1.0]
     with pytest.raises(ValueError):
         featurize_many([a, b], [block_spans(a), block_spans(b)], [site_b, site_a])
+
+
+def test_block_sums_match_a_running_sum_for_any_spans():
+    """The reduceat path (spans in order) and the running-sum path (any spans) give the same sums,
+    including empty spans, spans ending at the text's end and spans past the last character."""
+    from boilerplate.features import _block_sums
+
+    rng = np.random.default_rng(0)
+    for n in (0, 1, 2, 7, 100):
+        mask = rng.integers(0, 3, n).astype(np.int8)
+        csum = np.concatenate(([0], np.cumsum(mask)))
+        for ordered in (True, False):
+            edges = np.sort(rng.integers(0, n + 1, 20)) if ordered else rng.integers(0, n + 1, 20)
+            starts, ends = edges[0::2], edges[1::2]
+            if not ordered:
+                starts, ends = np.minimum(starts, ends), np.maximum(starts, ends)
+            assert _block_sums(mask, starts, ends).tolist() == (csum[ends] - csum[starts]).tolist()
+
+
+def test_nospace_phrases_are_found_in_the_list_they_belong_to():
+    """One alternation without a group per list: each phrase still reports its own list (the first
+    list that holds it), wherever it stands in the text."""
+    from boilerplate.features import _NOSPACE_GROUP_OF, _NOSPACE_PHRASE_RE
+    from boilerplate.patterns import NOSPACE_PHRASES
+
+    for group, phrases in NOSPACE_PHRASES.items():
+        for phrase in phrases:
+            first = next(g for g, ps in NOSPACE_PHRASES.items() if phrase in ps)
+            found = [_NOSPACE_GROUP_OF[m.group()] for m in _NOSPACE_PHRASE_RE.finditer("文" + phrase + "文")]
+            assert found[:1] == [first], (group, phrase, found)
