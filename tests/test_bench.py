@@ -203,3 +203,13 @@ def test_compare_seeds_add_a_row_per_training_seed_and_their_spread(corpus_file:
     with pytest.raises(SystemExit):
         compare.main([str(corpus_file), "--seeds", "1,x"])
     assert "not a comma-separated list of integers" in capsys.readouterr().err
+
+
+def test_warm_up_loads_the_compiled_walk_before_the_clock_starts(model_file: Path) -> None:
+    # a few pages are too few rows to load the walk; unloaded, the first timed run would pay for it
+    from boilerplate import _trees, load_model
+
+    pytest.importorskip("numba")
+    _trees._kernel.cache_clear()
+    bench._warm_up([_page(0).text], load_model(model_file), 1)
+    assert _trees._kernel.cache_info().currsize == 1
