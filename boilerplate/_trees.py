@@ -45,6 +45,10 @@ MAX_LEAVES = 64
 """Leaves of a tree that fit its reachability mask (one uint64); scikit-learn scores wider trees."""
 ROWS_PER_PASS = 32
 """Rows tested together against each split (measured: 16 rows 2.5x slower, 64 to 256 a little slower)."""
+ROWS_PER_CALL = 2048
+"""Rows converted to float64 and walked per kernel call: the copy stays in the cache instead of
+doubling a large page's matrix in memory (one 10 MB page: 2.99 -> 2.34 s for both stages; 512 to
+8,192 rows measured within 3% of each other, batches of small pages unchanged)."""
 
 
 class PackedTrees(NamedTuple):
@@ -77,8 +81,10 @@ def stage_proba(stage: Any, X: np.ndarray) -> np.ndarray | None:
     if kernel is None or packed is None or X.ndim != 2 or X.shape[1] != len(packed.feature_start) - 1:
         return None
     raw = np.empty((len(X), len(packed.baseline)), dtype=np.float64)
-    # float64 like scikit-learn (exact for float32 features), and one compiled signature
-    kernel(np.ascontiguousarray(X, dtype=np.float64), *packed, raw)
+    for first in range(0, len(X), ROWS_PER_CALL):
+        rows = slice(first, first + ROWS_PER_CALL)
+        # float64 like scikit-learn (exact for float32 features), and one compiled signature
+        kernel(np.ascontiguousarray(X[rows], dtype=np.float64), *packed, raw[rows])
     return stage._loss.predict_proba(raw)
 
 

@@ -27,6 +27,18 @@ def test_multiclass_probabilities_equal_sklearn_bit_for_bit(dtype):
 
 
 
+def test_rows_walked_in_several_calls_equal_sklearn(monkeypatch):
+    """A large matrix is walked a slice of rows per call; slices that end inside a pass of
+    rows, and a short last slice, must score every row as one call does."""
+    X, y = _data()
+    stage = HistGradientBoostingClassifier(max_iter=15, max_leaf_nodes=15, random_state=0).fit(X, y)
+    Xt = _data(n=5000, seed=2)[0]
+    monkeypatch.setattr(_trees, "ROWS_PER_CALL", 1000 + 7)  # not a multiple of ROWS_PER_PASS
+    got = _trees.stage_proba(stage, Xt)
+    assert got is not None
+    assert np.array_equal(got, stage.predict_proba(Xt))
+
+
 def test_rows_sorted_into_narrow_passes_equal_sklearn():
     """Sorted rows put whole passes above many thresholds: the splits every row of a pass goes
     right at are applied once per pass, and must leave the same leaves as testing each row."""
