@@ -57,10 +57,10 @@ def plain_walk(stage, X):
 def blocked_walk(stage, X, per_block, kernel):
     n = len(stage._predictors)
     packs = [_trees.pack(part_of(stage, i, min(n, i + per_block))) for i in range(0, n, per_block)]
-    return lambda: _run(kernel, packs, X, accumulate=True)
+    return lambda: _run(kernel, packs, X)
 
 
-def _run(kernel, packs, X, accumulate=False):
+def _run(kernel, packs, X):
     out = np.empty((len(X), len(packs[0].baseline)))
     out[:] = packs[0].baseline
     for packed in packs:
