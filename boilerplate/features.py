@@ -40,7 +40,7 @@ from .patterns import (CJK_DATE_MARKS, CLOSING_QUOTES, COUNT_AT_END, CREDIT_ABBR
                        DATE_SEPARATORS, LINE_START, LINE_START_GROUPS, MONTH_BEFORE_YEAR, NOSPACE_PHRASES, PHRASES,
                        QUOTE_CHARS, TERMINAL_PUNCT)
 
-FEATURE_VERSION = 11  # 5 and 6 were candidates that stayed on branches (fv5a2, fv6b)
+FEATURE_VERSION = 12  # 5 and 6 were candidates that stayed on branches (fv5a2, fv6b)
 
 # Character classes (bits of the lookup table).
 _ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER, _SEPARATOR = (
@@ -555,6 +555,14 @@ def _nospace_features(cols, b: _Batch) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------------------------------
 # 3. tokens and language
 
+def _lower(text: str) -> str:
+    """Lower case, with Turkish "İ" as "i": ``str.lower`` gives "i" and a combining dot, so
+    "İlgili haberler" and a sentence's first "İçin" never matched their phrase or stopword."""
+    if "İ" in text:
+        text = text.replace("İ", "I")
+    return text.lower()
+
+
 class _Words:
     """The lower-cased words of a batch's blocks, block by block and in one list, and where each
     block's words are in that list (``start``, ``end``, ``count``).
@@ -565,7 +573,7 @@ class _Words:
     """
 
     def __init__(self, block_texts: Sequence[str]):
-        self.per_block = [_WORD.findall(text.lower()) for text in block_texts]
+        self.per_block = [_WORD.findall(_lower(text)) for text in block_texts]
         self.flat = list(itertools.chain.from_iterable(self.per_block))
         self.count = np.fromiter(map(len, self.per_block), dtype=np.int64, count=len(block_texts))
         self.end = np.cumsum(self.count)

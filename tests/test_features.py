@@ -58,6 +58,11 @@ def test_chinese_counts_tokens_by_characters():
     # match minutes of sports tickers, and relative times with the unit written out (version 11)
     "84' Gelbe Karte", "90.+3' TOR für Borkenau", "45+2' Halbzeit", "12’ Gol del Betis",
     "3 godz. temu Ferie", "12 minut temu Wypadek", "2 ore fa Roma", "10 minutos atrás Lisboa",
+    # relative times, "yesterday, 14:32" and month names of data/'s other languages (version 12)
+    "5 dakika önce Bakan", "12 minuter sedan Regeringen", "5 хвилин тому Новина", "πριν από 5 λεπτά Νέα",
+    "5 λεπτά πριν Νέα", "5분 전 정부", "2시간 전 정부", "قبل 5 دقائق الحكومة", "Gisteren, 14:32 Kabinet",
+    "Dün, 22:31 Kaza", "Вчора, 19:22 Поліція", "12 ekim 2023 14:32 Son", "3 maart 2024, 14:32 Nieuws",
+    "5 października 2024 14:32 Sejm", "12 січня 2024 14:32 Уряд",
 ])
 def test_timestamp_prefixes_in_many_formats(line):
     _, X = features_of(line)
@@ -67,7 +72,8 @@ def test_timestamp_prefixes_in_many_formats(line):
 @pytest.mark.parametrize("line", ["2014 gründete Russland die Union.", "Um 14 Uhr begann es.", "300'000 Reservisten",
                                   "Predsjednik je rekao", "5 perces csapat", "5 phút Hà Nội",
                                   "Jana Nováková 19 let", "for 5 minutes", "Leo 1999", "پیش از ۱۹۹۰",
-                                  "80's music was loud", "5'10\" tall", "2 ore di coda"])
+                                  "80's music was loud", "5'10\" tall", "2 ore di coda",
+                                  "5 dakika sonra başladı", "Mart ayında 5 kişi", "قبل الحرب"])
 def test_years_and_numbers_are_not_timestamps(line):
     _, X = features_of(line)
     assert col(X, "timestamp_prefix_at_start") == [0.0]
@@ -97,6 +103,10 @@ def test_digits_ratio():
     ("Le clafoutis encore tiède. Photo : Margaux D.", 1.0),  # French typography: a space before the colon
     ("Pod szpitalem zebrało się kilkadziesiąt osób. Fot. PAP", 1.0),
     ("Fotografía: Andrés Molina", 1.0),
+    ("Demonstranten op het Malieveld. Beeld: ANP", 1.0),  # version 12: data/'s other languages
+    ("Bakan açıklama yaptı. Kaynak: AA", 1.0),
+    ("Το λιμάνι του Πειραιά. Πηγή: ΑΠΕ", 1.0),
+    ("[사진=연합뉴스]", 1.0),
 ])
 def test_credit_lines(line, at_end):
     _, X = features_of(line)
@@ -137,7 +147,10 @@ def test_email_address_is_not_a_handle():
                                   "À lire aussi", "Publicité",
                                   # languages with no page in data/
                                   "Čtěte také:", "Quảng cáo", "Tin liên quan", "Baca juga:", "Hirdetés",
-                                  "Citește și", "Pročitajte još", "Прочетете още", "বিজ্ঞাপন"])
+                                  "Citește și", "Pročitajte još", "Прочетете още", "বিজ্ঞাপন",
+                                  # data/'s languages with few such words before version 12
+                                  "Lees ook", "Läs också:", "İlginizi çekebilir", "İLGİLİ HABERLER", "Читайте також",
+                                  "Διαβάστε επίσης:", "ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ", "اقرأ أيضاً"])
 def test_ad_and_teaser_words(line):
     _, X = features_of(line)
     assert col(X, "n_ad")[0] > 0
@@ -153,6 +166,23 @@ def test_french_annonce_is_not_an_ad_word():
 def test_cjk_ad_words():
     _, X = features_of("相关阅读：北京天气")
     assert col(X, "n_nospace_ad")[0] > 0
+
+
+def test_turkish_dotted_capital_i_lowers_to_i():
+    _, X = features_of("İlgili haberler")
+    assert col(X, "n_ad")[0] > 0
+
+
+@pytest.mark.parametrize("line, column", [
+    ("Ett inlägg delat av Anna (@anna)", "n_embed"), ("YouTube'da izle", "n_embed"),
+    ("Переглянути цей допис в Instagram", "n_embed"), ("Δείτε αυτή την ανάρτηση στο Instagram", "n_embed"),
+    ("عرض هذا المنشور على Instagram", "n_embed"), ("Instagram에서 이 게시물 보기", "n_nospace_embed"),
+    ("관련기사", "n_nospace_ad"),
+])
+def test_embed_and_ad_words_of_more_languages(line, column):
+    """Version 12: the link texts of embedded posts and teaser headers in en ar el ko nl sv tr uk."""
+    _, X = features_of(line)
+    assert col(X, column)[0] > 0
 
 
 HINDI = ("भारत सरकार ने मंगलवार को कहा कि अगले महीने से देश के सभी स्कूलों में नई शिक्षा नीति लागू की जाएगी। "
