@@ -206,7 +206,7 @@ def test_bundled_model_finds_the_article_in_languages_it_never_saw(fixture, lang
 
 
 @pytest.mark.parametrize("fixture, min_body_f1, min_macro_f1", [
-    ("traditional-chinese.txt", 0.80, 0.75),
+    ("traditional-chinese.txt", 0.80, 0.72),
     ("traditional-chinese-2.txt", 0.70, 0.70),
 ])
 def test_bundled_model_reads_chinese_in_traditional_script(fixture, min_body_f1, min_macro_f1):
@@ -231,12 +231,15 @@ def test_bundled_model_reads_chinese_in_traditional_script(fixture, min_body_f1,
 @pytest.mark.parametrize("fixture, languages, min_body_f1, min_macro_f1", [
     ("known-languages.txt", {"de", "fr", "es", "it", "pt", "ru", "ja", "pl"}, 0.78, 0.80),
     ("known-languages-2.txt", {"de", "fr", "es", "it", "pt", "ru", "ja", "pl"}, 0.80, 0.75),
-    ("known-languages-3.txt", {"en", "ar", "el", "ko", "nl", "sv", "tr", "uk"}, 0.75, 0.72),
+    ("known-languages-3.txt", {"en", "ar", "el", "ko", "nl", "sv", "tr", "uk"}, 0.78, 0.80),
+    ("known-languages-4.txt", {"de", "fr", "es", "it", "pt", "ru", "ja", "pl",
+                               "en", "ar", "el", "ko", "nl", "sv", "tr", "zh"}, 0.85, 0.80),
 ])
 def test_bundled_model_reads_its_own_languages_from_other_writers(fixture, languages, min_body_f1, min_macro_f1):
-    """16 pages each in eight of data/'s languages, written for evaluation by someone who saw neither
-    data/ nor the word lists: whether the model learned the languages or only data/'s writers. A
-    regression guard below what the bundled model scores there (README, "Other writers")."""
+    """16 pages each in eight of data/'s languages (the fourth set: sixteen), written for evaluation
+    by someone who saw neither data/ nor the word lists: whether the model learned the languages or
+    only data/'s writers. A regression guard below what the bundled model scores there (README,
+    "Other writers")."""
     from boilerplate.pages import read_pages
 
     pages = read_pages(Path(__file__).parent / "fixtures" / fixture)
