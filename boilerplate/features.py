@@ -555,14 +555,6 @@ def _nospace_features(cols, b: _Batch) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------------------------------
 # 3. tokens and language
 
-def _lower(text: str) -> str:
-    """Lower case, with Turkish "İ" as "i": ``str.lower`` gives "i" and a combining dot, so
-    "İlgili haberler" and a sentence's first "İçin" never matched their phrase or stopword."""
-    if "İ" in text:
-        text = text.replace("İ", "I")
-    return text.lower()
-
-
 class _Words:
     """The lower-cased words of a batch's blocks, block by block and in one list, and where each
     block's words are in that list (``start``, ``end``, ``count``).
@@ -573,7 +565,11 @@ class _Words:
     """
 
     def __init__(self, block_texts: Sequence[str]):
-        self.per_block = [_WORD.findall(_lower(text)) for text in block_texts]
+        # Turkish "İ" as "i": str.lower gives "i" and a combining dot, so "İlgili haberler" and a
+        # sentence's first "İçin" never matched their phrase or stopword (one check per batch)
+        if "İ" in "".join(block_texts):
+            block_texts = [text.replace("İ", "I") for text in block_texts]
+        self.per_block = [_WORD.findall(text.lower()) for text in block_texts]
         self.flat = list(itertools.chain.from_iterable(self.per_block))
         self.count = np.fromiter(map(len, self.per_block), dtype=np.int64, count=len(block_texts))
         self.end = np.cumsum(self.count)

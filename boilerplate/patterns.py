@@ -112,8 +112,20 @@ COUNT_AT_END = re.compile(r"[(\[（]\s?\d[\d.,\s]{0,9}[)\]）][ \t]*(?=$|[\n\r])
 # A tweet's byline: "— Name (@handle) September 24, 2022" (also with an en dash or hyphen).
 EMBED_BYLINE = r"[—–-]\s?[^\n()]{1,80}\(@\w{1,30}\)"
 
+
+
+def _one_count_scan(prefixes: list[str]) -> list[str]:
+    """The prefixes, with those that start with a count ("5 min ago", "5 dakika önce", "5분 전")
+    merged into one alternative, so that a line starting with digits reads them once, not once
+    per language (a third of the line-start regex's time in version 12). Which lines match is
+    unchanged: the group matches where any of its alternatives does."""
+    count = r"\d+\s?"
+    counted = [p[len(count):] for p in prefixes if p.startswith(count)]
+    return [p for p in prefixes if not p.startswith(count)] + [count + "(?:" + "|".join(counted) + ")"]
+
+
 LINE_START_GROUPS = {
-    "timestamp_prefix": r"(?:" + "|".join(TICKER_PREFIXES) + r")(?=[\s:,.\-–—|]|$)",
+    "timestamp_prefix": r"(?:" + "|".join(_one_count_scan(TICKER_PREFIXES)) + r")(?=[\s:,.\-–—|]|$)",
     "embed_byline": EMBED_BYLINE,
     "bullet_prefix": r"[•·▪►▶»›>*+\-–]\s",
     "numbered_prefix": r"\d{1,2}[.)]\s|\d{1,2}-\s",
