@@ -113,12 +113,11 @@ COUNT_AT_END = re.compile(r"[(\[（]\s?\d[\d.,\s]{0,9}[)\]）][ \t]*(?=$|[\n\r])
 EMBED_BYLINE = r"[—–-]\s?[^\n()]{1,80}\(@\w{1,30}\)"
 
 
-
 def _one_count_scan(prefixes: list[str]) -> list[str]:
     """The prefixes, with those that start with a count ("5 min ago", "5 dakika önce", "5분 전")
     merged into one alternative, so that a line starting with digits reads them once, not once
-    per language (a third of the line-start regex's time in version 12). Which lines match is
-    unchanged: the group matches where any of its alternatives does."""
+    per language (the line-start regex took 0.048 s on the benchmark's quick corpus, 0.042 s
+    merged). Which lines match is unchanged: the group matches where any alternative does."""
     count = r"\d+\s?"
     counted = [p[len(count):] for p in prefixes if p.startswith(count)]
     return [p for p in prefixes if not p.startswith(count)] + [count + "(?:" + "|".join(counted) + ")"]
@@ -259,8 +258,10 @@ AD_PHRASES = [
 # e.g. 圖片來源 in 圖片, and 評論, which is Japanese for "criticism" too), and the credit with a
 # full-width slash that Taiwanese news sites write instead of the colon ("（圖／記者王小明攝）").
 NOSPACE_PHRASES = {
-    "credit": ["写真：", "写真:", "图片：", "图片来源", "圖片", "图：", "摄影：", "資料写真", "画像：", "사진=", "사진 =", "사진제공",
-               "圖：", "攝影：", "圖／", "图／"],
+    "credit": ["写真：", "写真:", "图片：", "图片来源", "圖片", "图：", "摄影：", "資料写真", "画像：",
+               "圖：", "攝影：", "圖／", "图／",
+               # Korean is spaced, but its credit glues the agency to "=" ("[사진=연합뉴스]")
+               "사진=", "사진 =", "사진제공"],
     "agency": ["新华社", "共同通信", "연합뉴스", "時事通信", "中新社", "新華社"],
     "embed": ["转发", "点赞", "再生回数", "分享到", "轉發", "點贊", "回視聴", "この投稿をInstagramで見る",
               "이 게시물 보기", "님의 공유 게시물", "조회수"],
