@@ -294,6 +294,41 @@ def test_page_relative_columns_compare_a_block_with_its_own_page():
     assert share[0] == 0.0 and share == sorted(share) and share[3] > 0.8
 
 
+def test_article_words_tell_a_title_from_a_teaser():
+    prose = ("The minister resigned on Monday after a long row over the budget, officials said in the "
+             "capital, and the budget vote was postponed until next week.")
+    texts, X = features_of("Minister resigns after budget row\n\nRead more: Football club wins the cup final\n\n"
+                           f"{prose}\n\nShare")
+    share, found = col(X, "article_word_share"), col(X, "log_article_words")
+    # "resigns" meets "resigned" (words cut to five letters); "after" is a stopword, so of
+    # minister, resigns, budget and row all four are in the paragraph
+    assert share[0] == 1.0 and found[0] == pytest.approx(np.log1p(4), abs=1e-4)
+    assert share[1] == 0.0 and share[3] == 0.0  # another article's headline, a button
+    assert share[2] == 0.0  # the only prose block: its own words do not count
+
+
+def test_article_words_of_two_prose_blocks_count_each_other():
+    one = "The river flooded the old town twice this winter, and the council is building new walls."
+    two = "Residents of the old town say the new walls come too late for the shops that flooded."
+    _, X = features_of(f"{one}\n\n{two}")
+    assert all(0.0 < v < 1.0 for v in col(X, "article_word_share"))
+
+
+def test_article_words_in_a_script_without_spaces_are_character_pairs():
+    prose = "台北市長今天宣布新的預算計畫，市議會將在下週討論這項預算，市民對此表示關注。"
+    _, X = features_of(f"台北市長宣布新預算\n\n熱門新聞：足球隊奪冠\n\n{prose}")
+    share = col(X, "article_word_share")
+    assert share[0] > 0.5 and share[1] == 0.0
+
+
+def test_article_words_stay_within_their_page():
+    from boilerplate.features import featurize_many
+    title, prose = "Budget row", "The budget row went on for weeks, and the minister finally resigned over it."
+    pages = [title + "\n\nShare", prose]
+    X, _ = featurize_many(pages, [block_spans(t) for t in pages])
+    assert X[0, feature_names().index("article_word_share")] == 0.0  # the prose is on the other page
+
+
 @pytest.mark.parametrize("line", [
     "By Jane Doe Nov 18, 2019, 11:47am EST", "於 2013/12/28 10:42", "Publié le 5 octobre 2023",
     "Kommentar vom 26.10.2023", "2019年11月18日 更新", "2023년 10월 5일 기사",
