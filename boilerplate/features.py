@@ -701,10 +701,8 @@ def _article_word_features(cols, b: _Batch, words: _Words, is_stop: np.ndarray) 
     """
     n = b.n
     unspaced = cols["ratio_nospace_script"] > 0.5
-    rows, terms = _content_terms(b, words, is_stop, unspaced)
-    ids = {term: i for i, term in enumerate(dict.fromkeys(terms))}
-    wid = np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
-    vocab = max(len(ids), 1)
+    rows, wid, vocab = _content_terms(b, words, is_stop, unspaced)
+    vocab = max(vocab, 1)
     pairs = _sorted_unique(rows * vocab + wid)  # each block's distinct terms
     pair_row, pair_term = pairs // vocab, pairs % vocab
     long_enough = (words.count >= _PROSE_MIN_WORDS) | (unspaced & (b.ends - b.starts >= _PROSE_MIN_CHARS_NOSPACE))
@@ -734,18 +732,22 @@ def _sorted_unique(values: np.ndarray, counts: bool = False) -> Any:
 
 
 def _content_terms(b: _Batch, words: _Words, is_stop: np.ndarray,
-                   unspaced: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Each block's content terms (see :func:`_article_word_features`) and the row of each."""
+                   unspaced: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each block's content terms (see :func:`_article_word_features`) as ids numbered in order of
+    first occurrence, the row of each, and how many distinct terms there are. The ids are given
+    in the same pass that cuts the words: a separate pass to number them cost as much again."""
     row = np.repeat(np.arange(b.n), words.count)
     lengths = np.fromiter(map(len, words.flat), dtype=np.int64, count=len(words.flat))
     keep = (lengths >= _CONTENT_MIN_CHARS) & ~is_stop & ~unspaced[row]
-    terms = [word[:_STEM_CHARS] for word in itertools.compress(words.flat, keep.tolist())]
+    ids: dict[str, int] = {}
+    number = ids.setdefault  # a new term gets the next id: len(ids) is read before it is added
+    term_ids = [number(word[:_STEM_CHARS], len(ids)) for word in itertools.compress(words.flat, keep.tolist())]
     rows = [row[keep]]
     for i in np.flatnonzero(unspaced).tolist():
         pairs = [run[k:k + 2] for run in _NOSPACE_RUN.findall(b.block_texts[i]) for k in range(len(run) - 1)]
-        terms += pairs
+        term_ids += [number(pair, len(ids)) for pair in pairs]
         rows.append(np.full(len(pairs), i, dtype=np.int64))
-    return np.concatenate(rows), terms
+    return np.concatenate(rows), np.array(term_ids, dtype=np.int64), len(ids)
 
 
 @functools.lru_cache(maxsize=None)
