@@ -27,6 +27,23 @@ def test_multiclass_probabilities_equal_sklearn_bit_for_bit(dtype):
 
 
 
+def test_float32_rows_at_the_thresholds_edges_equal_sklearn():
+    """float32 rows are walked against thresholds rounded down to float32: rows lying on the two
+    float32 values around each threshold must go where scikit-learn's float64 comparison sends them."""
+    X, y = _data()
+    stage = HistGradientBoostingClassifier(max_iter=15, max_leaf_nodes=15, random_state=0).fit(X, y)
+    packed = _trees.pack(stage)
+    features = np.repeat(np.arange(X.shape[1]), np.diff(packed.feature_start))
+    below = _trees.float32_below(packed.threshold)
+    rows = _data(n=2 * len(below), seed=4)[0].astype(np.float32)
+    edges = np.concatenate([below, np.nextafter(below, np.float32(np.inf))])
+    rows[np.arange(len(edges)), np.concatenate([features, features])] = edges
+    assert (packed.threshold.astype(np.float32) != packed.threshold).any()  # thresholds float32 cannot hold
+    got = _trees.stage_proba(stage, np.vstack([rows] * 3))  # enough rows for the walk
+    assert got is not None
+    assert np.array_equal(got, stage.predict_proba(np.vstack([rows] * 3)))
+
+
 def test_rows_walked_in_several_calls_equal_sklearn(monkeypatch):
     """A large matrix is walked a slice of rows per call; slices that end inside a pass of
     rows, and a short last slice, must score every row as one call does."""
