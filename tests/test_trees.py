@@ -39,9 +39,10 @@ def test_float32_rows_at_the_thresholds_edges_equal_sklearn():
     edges = np.concatenate([below, np.nextafter(below, np.float32(np.inf))])
     rows[np.arange(len(edges)), np.concatenate([features, features])] = edges
     assert (packed.threshold.astype(np.float32) != packed.threshold).any()  # thresholds float32 cannot hold
-    got = _trees.stage_proba(stage, np.vstack([rows] * 3))  # enough rows for the walk
+    rows = np.vstack([rows] * 3)  # enough rows for the walk
+    got = _trees.stage_proba(stage, rows)
     assert got is not None
-    assert np.array_equal(got, stage.predict_proba(np.vstack([rows] * 3)))
+    assert np.array_equal(got, stage.predict_proba(rows))
 
 
 def test_rows_walked_in_several_calls_equal_sklearn(monkeypatch):
