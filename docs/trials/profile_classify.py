@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=1 taskset -c 1 python docs/trials/profile_classify.py [MB] [ROWS]
 
-The corpus is the bench's (``data/`` and the real pages, about MB megabytes, default 1.5). One
+The corpus is the bench's (``data/`` and the real pages, about MB megabytes, default the bench's ``--quick`` size). One
 untimed pass first warms the compiled tree walk and the language-id cache, as a long run would;
 then one timed pass, then the profiled one. Shares of the total are what to read: the profiler
 adds its own cost per Python call.
@@ -11,16 +11,13 @@ import cProfile
 import pstats
 import sys
 import time
-from pathlib import Path
 
 import boilerplate
-from boilerplate.bench import build_corpus
-
-_REPO = Path(__file__).resolve().parents[2]
+from boilerplate.bench import DATA_DEFAULT, MB_QUICK, PAGES_DEFAULT, build_corpus
 
 
-def main(mb: float = 1.5, rows: int = 25) -> None:
-    texts = build_corpus([_REPO / "data", _REPO.parent / "shared/real/pages.jsonl"], mb).texts
+def main(mb: float = MB_QUICK, rows: int = 25) -> None:
+    texts = build_corpus([DATA_DEFAULT, PAGES_DEFAULT], mb).texts
     list(boilerplate.classify_many(texts))
     start = time.perf_counter()
     list(boilerplate.classify_many(texts))
@@ -34,4 +31,5 @@ def main(mb: float = 1.5, rows: int = 25) -> None:
 
 
 if __name__ == "__main__":
-    main(*(float(a) if i == 0 else int(a) for i, a in enumerate(sys.argv[1:3])))
+    args = sys.argv[1:]
+    main(float(args[0]) if args else MB_QUICK, int(args[1]) if len(args) > 1 else 25)
