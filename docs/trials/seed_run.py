@@ -5,7 +5,8 @@ The folds are those of ``boilerplate evaluate ../shared/real/pages.jsonl --group
 
     OMP_NUM_THREADS=1 PYTHONPATH=COPY python docs/trials/seed_run.py COPY SEED OUT.pkl [NAME=VALUE]
 
-NAME=VALUE sets one parameter of both stages' ``HistGradientBoostingClassifier`` (for instance
+NAME=VALUE sets one parameter: of ``BlockClassifier`` when it has one of that name (for instance
+``majority_sample=1.0``), else of both stages' ``HistGradientBoostingClassifier`` (for instance
 ``min_samples_leaf=60``). OUT.pkl keeps the out-of-fold predictions (``BlockPredictions``).
 """
 import pickle
@@ -20,9 +21,12 @@ from boilerplate.evaluate import cross_val_predict_pages
 from boilerplate.pages import read_pages
 
 
-def _set_stage_param(assignment: str) -> None:
+def _parse(assignment: str) -> tuple[str, float | int]:
     name, text = assignment.split("=")
-    value = float(text) if "." in text else int(text)
+    return name, float(text) if "." in text else int(text)
+
+
+def _set_stage_param(name: str, value: float | int) -> None:
     new_stage = model.BlockClassifier._new_stage
 
     def patched(self, context=False):
@@ -32,12 +36,17 @@ def _set_stage_param(assignment: str) -> None:
 
 
 def main(copy: str, seed: int, out: str, assignment: str = "") -> None:
+    params = {}
     if assignment:
-        _set_stage_param(assignment)
+        name, value = _parse(assignment)
+        if name in BlockClassifier().get_params():
+            params[name] = value
+        else:
+            _set_stage_param(name, value)
     start = time.time()
     pages = read_pages(["../shared/real/pages.jsonl"], shape="both")
     extra = read_pages([copy + "/data"], shape="both")
-    res = cross_val_predict_pages(BlockClassifier(random_state=seed), pages, folds=5, extra_train=extra)
+    res = cross_val_predict_pages(BlockClassifier(random_state=seed, **params), pages, folds=5, extra_train=extra)
     p, r, f, _ = precision_recall_fscore_support(res.gold == "body", res.pred == "body", average="binary")
     print(f"{assignment or 'as is'} seed {seed}: body P {p:.4f} R {r:.4f} F1 {f:.4f} ({time.time() - start:.0f} s)")
     res.models = []
