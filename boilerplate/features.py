@@ -40,7 +40,7 @@ from .patterns import (CJK_DATE_MARKS, CLOSING_QUOTES, COUNT_AT_END, CREDIT_ABBR
                        DATE_SEPARATORS, LINE_START, LINE_START_GROUPS, MONTH_BEFORE_YEAR, NOSPACE_PHRASES, PHRASES,
                        QUOTE_CHARS, TERMINAL_PUNCT)
 
-FEATURE_VERSION = 13  # 5 and 6 were candidates that stayed on branches (fv5a2, fv6b)
+FEATURE_VERSION = 14  # 5 and 6 were candidates that stayed on branches (fv5a2, fv6b)
 
 # Character classes (bits of the lookup table).
 _ALPHA, _UPPER, _DIGIT, _SPACE, _PUNCT, _TERMINAL, _NOSPACE, _QUOTE, _SYMBOL, _BREAK, _LOWER, _SEPARATOR = (

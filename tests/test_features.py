@@ -182,6 +182,28 @@ def test_embed_and_ad_words_of_more_languages(line, column):
     assert col(X, column)[0] > 0
 
 
+@pytest.mark.parametrize("line, column", [
+    ("▲颱風眼已清晰可見。（記者王明攝）", "n_credit"), ("考古人员在现场。（新华社记者 李慧 摄）", "n_credit"),
+    ("研究團隊展示無人機。（海洋科學系提供）", "n_credit"), ("台中高分院今天駁回上訴。（本報資料照）", "n_credit"),
+    ("1,245個讚 · 386則留言 · 912次分享", "n_nospace_embed"), ("在 Instagram 查看這則貼文", "n_nospace_embed"),
+    ("科技玩家 ‧ 觀看次數：4.2萬次", "n_nospace_embed"),
+])
+def test_chinese_credits_and_embed_counters(line, column):
+    """Version 14: a photographer or source closing a Chinese caption, and the Chinese counters
+    and prompts of embedded Facebook, Instagram and YouTube posts."""
+    _, X = features_of(line)
+    assert col(X, column)[0] > 0
+
+
+def test_a_share_counter_is_not_a_share_button():
+    # "912次分享" is an embedded post's counter: its "分享" must not count as the share button
+    _, X = features_of("912次分享")
+    assert col(X, "n_nospace_embed")[0] > 0
+    assert col(X, "n_nospace_ad") == [0.0]
+    _, X = features_of("分享")
+    assert col(X, "n_nospace_ad")[0] > 0
+
+
 HINDI = ("भारत सरकार ने मंगलवार को कहा कि अगले महीने से देश के सभी स्कूलों में नई शिक्षा नीति लागू की जाएगी। "
          "मंत्री ने बताया कि इससे लाखों छात्रों को फायदा होगा।")
 BENGALI = ("বাংলাদেশ সরকার মঙ্গলবার জানিয়েছে যে আগামী মাস থেকে দেশের সব স্কুলে নতুন শিক্ষানীতি চালু করা হবে। "
