@@ -175,22 +175,15 @@ def test_cjk_ad_words():
     ("Переглянути цей допис в Instagram", "n_embed"), ("Δείτε αυτή την ανάρτηση στο Instagram", "n_embed"),
     ("عرض هذا المنشور على Instagram", "n_embed"), ("Instagram에서 이 게시물 보기", "n_nospace_embed"),
     ("관련기사", "n_nospace_ad"),
-])
-def test_embed_and_ad_words_of_more_languages(line, column):
-    """Version 12: the link texts of embedded posts and teaser headers in en ar el ko nl sv tr uk."""
-    _, X = features_of(line)
-    assert col(X, column)[0] > 0
-
-
-@pytest.mark.parametrize("line, column", [
     ("▲颱風眼已清晰可見。（記者王明攝）", "n_credit"), ("考古人员在现场。（新华社记者 李慧 摄）", "n_credit"),
     ("研究團隊展示無人機。（海洋科學系提供）", "n_credit"), ("台中高分院今天駁回上訴。（本報資料照）", "n_credit"),
     ("1,245個讚 · 386則留言 · 912次分享", "n_nospace_embed"), ("在 Instagram 查看這則貼文", "n_nospace_embed"),
     ("科技玩家 ‧ 觀看次數：4.2萬次", "n_nospace_embed"),
 ])
-def test_chinese_credits_and_embed_counters(line, column):
-    """Version 14: a photographer or source closing a Chinese caption, and the Chinese counters
-    and prompts of embedded Facebook, Instagram and YouTube posts."""
+def test_embed_ad_and_credit_words_of_more_languages(line, column):
+    """Version 12: the link texts of embedded posts and teaser headers in en ar el ko nl sv tr uk.
+    Version 14: a photographer or source closing a Chinese caption, and the Chinese counters and
+    prompts of embedded Facebook, Instagram and YouTube posts."""
     _, X = features_of(line)
     assert col(X, column)[0] > 0
 
