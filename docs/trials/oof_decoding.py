@@ -26,7 +26,9 @@ import sys
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
-LABELS = np.array(["body", "caption", "embed", "ad", "ticker"])
+import boilerplate
+
+LABELS = np.array(boilerplate.LABELS)  # the columns of BlockPredictions.proba
 BODY_FACTORS = (0.8, 0.9, 1.1, 1.2, 1.3)
 ALPHAS = (0.0, 0.5, 1.0)
 BETAS = (0.25, 0.5, 1.0)
