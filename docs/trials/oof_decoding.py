@@ -35,10 +35,15 @@ BETAS = (0.25, 0.5, 1.0)
 WORST_PAGES = (2, 4, 6, 8)
 
 
+def body_scores(gold: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
+    """Body precision, recall and F1 of predicted labels."""
+    p, r, f, _ = precision_recall_fscore_support(gold == "body", pred == "body", average="binary")
+    return p, r, f
+
+
 def body_prf(gold: np.ndarray, proba: np.ndarray) -> str:
-    p, r, f, _ = precision_recall_fscore_support(gold == "body", LABELS[proba.argmax(1)] == "body",
-                                                 average="binary")
-    return f"P {p:.4f} R {r:.4f} F1 {f:.4f}"
+    """Body P, R and F1 of the highest class of each row, as printed."""
+    return "P {:.4f} R {:.4f} F1 {:.4f}".format(*body_scores(gold, LABELS[proba.argmax(1)]))
 
 
 def page_rows(res) -> list[np.ndarray]:
@@ -74,10 +79,10 @@ def forward_backward(e: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 def decoded(res, pages: list[np.ndarray], alpha: float, beta: float, mode: str) -> np.ndarray:
-    """One-hot rows of each block's decoded class (so that ``body_prf`` reads them as probabilities)."""
+    """Each block's decoded label."""
     gold = np.array([LABELS.tolist().index(label) for label in res.gold])
     fold_of = [res.model_index[rows[0]] for rows in pages]
-    out = np.zeros_like(res.proba)
+    out = np.empty(len(gold), dtype=object)
     for fold in np.unique(res.model_index):
         trans, prior = np.ones((5, 5)), np.ones(5)
         for rows, f in zip(pages, fold_of):
@@ -91,7 +96,7 @@ def decoded(res, pages: list[np.ndarray], alpha: float, beta: float, mode: str) 
                 continue
             e = np.clip(res.proba[rows], 1e-6, 1.0) / prior ** alpha
             path = viterbi(np.log(e), beta * np.log(trans)) if mode == "viterbi" else forward_backward(e, powered)
-            out[rows, path] = 1.0
+            out[rows] = LABELS[path]
     return out
 
 
@@ -108,8 +113,8 @@ def main(path0: str, path1: str) -> None:
             print(f"  p(body) x {factor}: {body_prf(res.gold, p)}")
         pages = page_rows(res)
         for alpha, beta, mode in itertools.product(ALPHAS, BETAS, ("viterbi", "forward-backward")):
-            print(f"  {mode}, alpha {alpha}, beta {beta}: {body_prf(res.gold, decoded(res, pages, alpha, beta, mode))}",
-                  flush=True)
+            scores = body_scores(res.gold, decoded(res, pages, alpha, beta, mode))
+            print("  {}, alpha {}, beta {}: P {:.4f} R {:.4f} F1 {:.4f}".format(mode, alpha, beta, *scores), flush=True)
     print(f"two seeds averaged: {body_prf(a.gold, (a.proba + b.proba) / 2)}")
     for name, res in zip(("seed run 1", "seed run 2"), runs):
         worst_pages(name, res)
@@ -125,11 +130,8 @@ def worst_pages(name: str, res) -> None:
         worst = np.isin(page, ranked[:k])
         right = np.where(worst, res.gold, pred)
         print(f"{name}, its {k} worst pages ({', '.join(ranked[:k])}): "
-              f"right {body_f1(res.gold, right):.4f}, left out {body_f1(res.gold[~worst], pred[~worst]):.4f}")
-
-
-def body_f1(gold: np.ndarray, pred: np.ndarray) -> float:
-    return precision_recall_fscore_support(gold == "body", pred == "body", average="binary")[2]
+              f"right {body_scores(res.gold, right)[2]:.4f}, "
+              f"left out {body_scores(res.gold[~worst], pred[~worst])[2]:.4f}")
 
 
 if __name__ == "__main__":
